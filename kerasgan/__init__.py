@@ -1,0 +1,10 @@
+"""kerasgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
+
+from kerasgan import backend
+from kerasgan import callbacks
+from kerasgan import data
+from kerasgan import losses
+from kerasgan import models
+from kerasgan.engine import GAN
+
+__version__ = "0.1.0"

@@ -1,0 +1,32 @@
+"""TensorFlow adapter: one `tf.GradientTape` per phase, inside Keras's `tf.function`."""
+
+import contextlib
+
+import tensorflow as tf
+
+
+def train_step(model, data):
+    return model.gan_train_step(data)
+
+
+def value_and_grad(loss_fn, variables):
+    with tf.GradientTape() as tape:
+        loss, aux = loss_fn()
+    return loss, aux, tape.gradient(loss, variables)
+
+
+def apply_gradients(optimizer, gradients, variables):
+    optimizer.apply(gradients, variables)
+
+
+def input_gradient(fn, x):
+    # A nested tape: the outer phase tape records this gradient, so penalties built on
+    # it are differentiable with respect to the discriminator's weights.
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cast(fn(x), "float32")
+    return tape.gradient(tf.reduce_sum(y), x)
+
+
+def no_grad():
+    return contextlib.nullcontext()

@@ -1,0 +1,14 @@
+"""Adversarial losses (discriminator/generator pairs) and gradient penalties."""
+
+from kerasgan.losses.adversarial import ADVERSARIAL_LOSSES
+from kerasgan.losses.adversarial import AdversarialLoss
+from kerasgan.losses.adversarial import Hinge
+from kerasgan.losses.adversarial import LeastSquares
+from kerasgan.losses.adversarial import Minimax
+from kerasgan.losses.adversarial import NonSaturating
+from kerasgan.losses.adversarial import Wasserstein
+from kerasgan.losses.adversarial import get
+from kerasgan.losses.penalties import PENALTIES
+from kerasgan.losses.penalties import GradientPenalty
+from kerasgan.losses.penalties import R1Penalty
+from kerasgan.losses.penalties import get_penalty

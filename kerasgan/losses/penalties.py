@@ -1,0 +1,87 @@
+"""Gradient penalties on the discriminator, in `keras.ops` plus one backend adapter.
+
+A penalty is called with `critic`, the discriminator as a function of its input,
+which the GAN calls with `training=False`: a second
+stateful call (dropout RNG, batch-norm statistics, spectral-norm power iteration)
+inside a nested differentiation is not expressible on JAX and fails in-place on
+torch, and the penalty is a property of the function D, not of its noise.
+"""
+
+import keras
+from keras import ops
+
+from kerasgan import backend
+
+
+def _squared_norm_per_example(gradient):
+    flat = ops.reshape(gradient, (ops.shape(gradient)[0], -1))
+    return ops.sum(ops.square(flat), axis=1)
+
+
+class GradientPenalty:
+    """WGAN-GP penalty (Gulrajani et al. 2017): weight * E[(||∇D(x̂)||₂ - 1)²].
+
+    x̂ = α·real + (1-α)·fake with α ~ U(0, 1) drawn once per example.
+    https://arxiv.org/abs/1704.00028
+
+    Args:
+        weight: λ, 10 in the paper.
+    """
+
+    name = "wgan_gp"
+    default_weight = 10.0
+
+    def __init__(self, weight=None):
+        self.weight = float(self.default_weight if weight is None else weight)
+
+    def __call__(self, critic, real, fake, seed_generator):
+        batch = ops.shape(real)[0]
+        alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
+        alpha = keras.random.uniform(alpha_shape, seed=seed_generator, dtype=real.dtype)
+        interpolated = alpha * real + (1.0 - alpha) * ops.cast(fake, real.dtype)
+        gradient = backend.input_gradient(critic, interpolated)
+        norm = ops.sqrt(_squared_norm_per_example(gradient) + 1e-12)
+        return self.weight * ops.mean(ops.square(norm - 1.0))
+
+    def get_config(self):
+        return {"name": self.name, "weight": self.weight}
+
+
+class R1Penalty:
+    """R1 penalty (Mescheder et al. 2018): weight/2 * E[||∇D(real)||²].
+
+    https://arxiv.org/abs/1801.04406
+
+    Args:
+        weight: γ; 10 is common at low resolution.
+    """
+
+    name = "r1"
+    default_weight = 10.0
+
+    def __init__(self, weight=None):
+        self.weight = float(self.default_weight if weight is None else weight)
+
+    def __call__(self, critic, real, fake, seed_generator):
+        gradient = backend.input_gradient(critic, real)
+        return 0.5 * self.weight * ops.mean(_squared_norm_per_example(gradient))
+
+    def get_config(self):
+        return {"name": self.name, "weight": self.weight}
+
+
+PENALTIES = {cls.name: cls for cls in (GradientPenalty, R1Penalty)}
+
+
+def get_penalty(identifier, weight=None):
+    """Returns a penalty from a name ("wgan_gp", "r1"), a config dict, an instance, or None."""
+    if identifier is None or isinstance(identifier, (GradientPenalty, R1Penalty)):
+        return identifier
+    if isinstance(identifier, dict):
+        return get_penalty(identifier["name"], identifier.get("weight"))
+    if isinstance(identifier, str) and identifier in PENALTIES:
+        return PENALTIES[identifier](weight)
+    raise ValueError(
+        f"Unknown gradient penalty {identifier!r}. Known penalties: "
+        f"{', '.join(sorted(PENALTIES))}, or None."
+    )

@@ -1,0 +1,1 @@
+from kerasgan.models.dcgan.dcgan import DCGAN

@@ -1,0 +1,1 @@
+from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
