@@ -4,6 +4,7 @@ from kerasgan import backend
 from kerasgan import callbacks
 from kerasgan import data
 from kerasgan import losses
+from kerasgan import metrics
 from kerasgan import models
 from kerasgan.engine import GAN
 

@@ -67,7 +67,18 @@ def value_and_grad(loss_fn, variables):
 
 
 def apply_gradients(optimizer, gradients, variables):
-    optimizer.apply(gradients, variables)
+    # Keras's own JAX trainer uses stateless_apply: a stateful apply() traced here
+    # would leak tracers through conditionals (LossScaleOptimizer's dynamic scale).
+    outer = _active_steps[-1][0]
+    new_variables, new_optimizer_variables = optimizer.stateless_apply(
+        [outer.get_current_value(v) for v in optimizer.variables],
+        gradients,
+        [outer.get_current_value(v) for v in variables],
+    )
+    for variable, value in zip(variables, new_variables):
+        variable.assign(value)
+    for variable, value in zip(optimizer.variables, new_optimizer_variables):
+        variable.assign(value)
 
 
 def input_gradient(fn, x):

@@ -24,8 +24,8 @@ def input_gradient(fn, x):
     # it are differentiable with respect to the discriminator's weights.
     with tf.GradientTape() as tape:
         tape.watch(x)
-        y = tf.cast(fn(x), "float32")
-    return tape.gradient(tf.reduce_sum(y), x)
+        total = tf.reduce_sum(tf.cast(fn(x), "float32"))
+    return tape.gradient(total, x)
 
 
 def no_grad():

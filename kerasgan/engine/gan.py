@@ -148,11 +148,13 @@ class GAN(keras.Model):
 
     @property
     def g_optimizer(self):
-        return self.optimizer.g_optimizer if isinstance(self.optimizer, GANOptimizer) else None
+        optimizer = getattr(self, "optimizer", None)
+        return optimizer.g_optimizer if isinstance(optimizer, GANOptimizer) else None
 
     @property
     def d_optimizer(self):
-        return self.optimizer.d_optimizer if isinstance(self.optimizer, GANOptimizer) else None
+        optimizer = getattr(self, "optimizer", None)
+        return optimizer.d_optimizer if isinstance(optimizer, GANOptimizer) else None
 
     def _create_trackers(self):
         names = ["d_loss", "g_loss", "d_real", "d_fake"]
@@ -270,7 +272,7 @@ class GAN(keras.Model):
     # ------------------------------------------------------------------ fit
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
         """`keras.Model.fit`, checking inputs first and stopping on non-finite losses."""
-        if not isinstance(self.optimizer, GANOptimizer):
+        if not isinstance(getattr(self, "optimizer", None), GANOptimizer):
             raise RuntimeError(
                 f"{type(self).__name__} is not compiled: call gan.compile(g_optimizer=..., "
                 "d_optimizer=...) before fit()."

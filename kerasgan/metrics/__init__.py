@@ -1,0 +1,3 @@
+"""Evaluation metrics."""
+
+from kerasgan.metrics.toy import mode_statistics

@@ -1,0 +1,796 @@
+"""Train-step benchmark: kerasgan's `fit()` against the same GAN written natively.
+
+For each backend (TensorFlow, JAX, PyTorch) and model (the reference DCGAN and the
+vanilla MLP GAN) this times one GAN train step two ways:
+
+* kerasgan: `kerasgan.models.DCGAN(latent_dim=100, image_shape=(28, 28, 1))` or
+  `kerasgan.models.VanillaGAN(latent_dim=64, data_shape=(28, 28, 1))`, compiled with
+  two `Adam(2e-4, beta_1=0.5)` and `loss="non_saturating"`, trained by `gan.fit()` on an
+  in-memory float32 array in [-1, 1] (`verbose=0`, Keras's defaults otherwise: on a
+  CPU-only TensorFlow that is a `tf.function` without XLA, on JAX a `jax.jit`, on
+  torch eager).
+* native: the same layers, shapes and step in the framework's own code, no Keras:
+  raw `tf.Variable`s + `tf.nn` in a `tf.function` with `tf.GradientTape`; pure
+  `jax.numpy`/`jax.lax` under one `jax.jit` with a hand-written Adam; `torch.nn` +
+  `torch.optim.Adam`, eager.
+
+Both run the algorithm of `GAN.gan_train_step`: the D phase draws fresh latents,
+computes `fake = stop_gradient(G(z, training=True))`, `D(real)` and `D(fake)` in two
+calls (dropout on), the logistic loss `mean(softplus(-real)) + mean(softplus(fake))`
+and one Adam step on D; the G phase draws fresh latents and takes one Adam step on G
+for `mean(softplus(-D(G(z))))`. G's batch-norm statistics update in both phases.
+
+How it is timed (per step, in a subprocess of its own so that imports, thread pools
+and peak memory do not mix):
+
+1. compile: wall time of the very first step, tracing and compiling included (for
+   kerasgan, `fit` on one batch, so also fit's own set-up).
+2. warm-up: `--warmup` steps, not timed.
+3. steady state: `--steps + 1` steps in one go (one `fit` call for kerasgan). A clock
+   is read after each step *once its losses are on the host*; the `--steps` intervals
+   between consecutive reads are the per-step times, of which the median is reported
+   (with p10 and p90). On JAX and TF dispatch is asynchronous, so a clock read when a
+   call returns would time the dispatch, not the work. kerasgan's `fit` waits for
+   every step anyway: its NaN guard callback is not `async_safe`, so Keras converts
+   the logs to Python floats at each batch end, and the timing callback runs after
+   that. The native loops do the same: they convert both losses to Python floats
+   every step. The intervals therefore contain the step, the host sync and the loop's
+   own per-step overhead (Keras's data adapter and callbacks for kerasgan), which is
+   what a user waits for. The mean over the whole timed run (wall / steps) is kept in
+   the JSON output as a cross-check.
+4. peak memory: the subprocess's peak resident set size (`ru_maxrss`).
+
+Usage:
+
+    python scripts/bench_train_step.py                      # everything, a text table
+    python scripts/bench_train_step.py --quick              # smoke run, few steps
+    python scripts/bench_train_step.py --backends jax --models dcgan --markdown
+
+Results and their analysis: docs/performance.md.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BACKENDS = ("tensorflow", "jax", "torch")
+MODELS = ("dcgan", "vanilla")
+IMPLEMENTATIONS = ("kerasgan", "native")
+IMAGE_SHAPE = (28, 28, 1)
+LATENT_DIM = {"dcgan": 100, "vanilla": 64}
+LEARNING_RATE, BETA_1, BETA_2, ADAM_EPSILON = 2e-4, 0.5, 0.999, 1e-7
+# Keras defaults the native nets copy.
+BN_MOMENTUM, BN_EPSILON = 0.99, 1e-3
+G_LEAKY_SLOPE, D_LEAKY_SLOPE, DROPOUT = 0.3, 0.2, 0.3
+VANILLA_HIDDEN = (256, 512)
+RESULT_PREFIX = "BENCH_RESULT "
+
+
+# =============================================================================
+# torch threads: the same policy for kerasgan and the native loop
+# =============================================================================
+def torch_threads_from_env():
+    """Thread counts the user asked for, or None to leave torch's choice (see docs)."""
+    threads = os.environ.get("BENCH_TORCH_THREADS")
+    interop = os.environ.get("BENCH_TORCH_INTEROP_THREADS")
+    return (int(threads) if threads else None, int(interop) if interop else None)
+
+
+def configure_torch_threads():
+    """Applies BENCH_TORCH_* overrides; otherwise kerasgan's own policy applies.
+
+    The native loop must run with the threads kerasgan would use, or the ratio
+    measures thread settings instead of overhead; the worker reports both counts.
+    """
+    import torch
+
+    threads, interop = torch_threads_from_env()
+    if interop is not None:
+        torch.set_num_interop_threads(interop)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    return threads
+
+
+def apply_kerasgan_torch_policy():
+    """What `kerasgan.backend.torch` does at import, replayed for the native loop."""
+    import torch
+
+    if os.environ.get("OMP_NUM_THREADS") or os.environ.get("BENCH_TORCH_THREADS"):
+        return
+    policy = getattr(_kerasgan_torch_policy(), "default_torch_threads", None)
+    if policy is not None:
+        torch.set_num_threads(policy())
+
+
+def _kerasgan_torch_policy():
+    # Importing the adapter module alone would import keras; read the policy from
+    # its source file instead, so the native process stays Keras-free.
+    import importlib.util
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, os.pardir, "kerasgan", "backend", "torch_threads.py")
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location("_kerasgan_torch_threads", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# =============================================================================
+# shared helpers
+# =============================================================================
+def random_images(num_batches, batch_size, seed=0):
+    """Uniform float32 "images" in [-1, 1]: no dataset I/O inside the timing."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shape = (num_batches * batch_size, *IMAGE_SHAPE)
+    return rng.uniform(-1.0, 1.0, shape).astype("float32")
+
+
+def glorot_uniform(rng, shape, fan_in, fan_out):
+    """Keras's default kernel initializer, so the natives start from similar weights."""
+    limit = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, shape).astype("float32")
+
+
+def dcgan_weights(seed=0):
+    """NumPy weights of the reference DCGAN, in Keras's kernel layouts.
+
+    Dense (in, out); Conv2D (h, w, in, out); Conv2DTranspose (h, w, out, in).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    latent = LATENT_DIM["dcgan"]
+    zeros, ones = (lambda n: np.zeros(n, "float32")), (lambda n: np.ones(n, "float32"))
+    generator = {
+        "dense": glorot_uniform(rng, (latent, 7 * 7 * 256), latent, 7 * 7 * 256),
+        "bn0_gamma": ones(7 * 7 * 256), "bn0_beta": zeros(7 * 7 * 256),
+        "convt1": glorot_uniform(rng, (5, 5, 128, 256), 25 * 256, 25 * 128),
+        "bn1_gamma": ones(128), "bn1_beta": zeros(128),
+        "convt2": glorot_uniform(rng, (5, 5, 64, 128), 25 * 128, 25 * 64),
+        "bn2_gamma": ones(64), "bn2_beta": zeros(64),
+        "convt3": glorot_uniform(rng, (5, 5, 1, 64), 25 * 64, 25),
+        "convt3_bias": zeros(1),
+    }
+    bn_stats = {
+        f"bn{i}_{kind}": (zeros if kind == "mean" else ones)(n)
+        for i, n in enumerate((7 * 7 * 256, 128, 64))
+        for kind in ("mean", "var")
+    }
+    discriminator = {
+        "conv1": glorot_uniform(rng, (5, 5, 1, 64), 25, 25 * 64), "conv1_bias": zeros(64),
+        "conv2": glorot_uniform(rng, (5, 5, 64, 128), 25 * 64, 25 * 128),
+        "conv2_bias": zeros(128),
+        "dense": glorot_uniform(rng, (7 * 7 * 128, 1), 7 * 7 * 128, 1),
+        "dense_bias": zeros(1),
+    }
+    return generator, bn_stats, discriminator
+
+
+def vanilla_weights(seed=0):
+    """NumPy weights of the vanilla GAN's MLPs: G 64→256→512→784, D 784→512→256→1."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    pixels = math.prod(IMAGE_SHAPE)
+
+    def mlp(sizes):
+        layers = {}
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers[f"w{i}"] = glorot_uniform(rng, (fan_in, fan_out), fan_in, fan_out)
+            layers[f"b{i}"] = np.zeros(fan_out, "float32")
+        return layers
+
+    generator = mlp((LATENT_DIM["vanilla"], *VANILLA_HIDDEN, pixels))
+    discriminator = mlp((pixels, *VANILLA_HIDDEN[::-1], 1))
+    return generator, {}, discriminator
+
+
+def weights_for(model):
+    return dcgan_weights() if model == "dcgan" else vanilla_weights()
+
+
+def count_parameters(tree):
+    return int(sum(math.prod(v.shape) for v in tree.values()))
+
+
+# =============================================================================
+# kerasgan
+# =============================================================================
+def build_kerasgan(model):
+    import keras
+
+    import kerasgan
+
+    if model == "dcgan":
+        gan = kerasgan.models.DCGAN(latent_dim=LATENT_DIM["dcgan"], image_shape=IMAGE_SHAPE, seed=0)
+    else:
+        gan = kerasgan.models.VanillaGAN(latent_dim=LATENT_DIM["vanilla"], data_shape=IMAGE_SHAPE, seed=0)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
+        d_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
+        loss="non_saturating",
+    )
+    return gan
+
+
+def batch_end_clock():
+    """A callback stamping the clock at each batch end (logs are already host floats)."""
+    import keras
+
+    class BatchEndClock(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.stamps = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.stamps.append(time.perf_counter())
+
+    return BatchEndClock()
+
+
+def run_kerasgan(model, steps, warmup, batch_size):
+    gan = build_kerasgan(model)
+    first = random_images(1, batch_size, seed=1)
+    warm = random_images(warmup, batch_size, seed=2)
+    timed = random_images(steps + 1, batch_size, seed=3)
+
+    start = time.perf_counter()
+    gan.fit(first, batch_size=batch_size, epochs=1, verbose=0)
+    compile_s = time.perf_counter() - start
+    gan.fit(warm, batch_size=batch_size, epochs=1, verbose=0)
+
+    clock = batch_end_clock()
+    start = time.perf_counter()
+    gan.fit(timed, batch_size=batch_size, epochs=1, verbose=0, callbacks=[clock])
+    wall_s = time.perf_counter() - start
+    params = {
+        "g": int(sum(math.prod(v.shape) for v in gan.generator.trainable_variables)),
+        "d": int(sum(math.prod(v.shape) for v in gan.discriminator.trainable_variables)),
+    }
+    # Sanity: after fit both optimizers must have counted every step (DESIGN.md §1).
+    total_steps = 1 + warmup + steps + 1
+    iterations = [int(gan.g_optimizer.iterations.numpy()), int(gan.d_optimizer.iterations.numpy())]
+    if iterations != [total_steps, total_steps]:
+        raise RuntimeError(f"optimizer iterations {iterations} != {total_steps} steps")
+    return compile_s, clock.stamps, wall_s, params
+
+
+# =============================================================================
+# native TensorFlow: tf.Variable + tf.nn in a tf.function, tf.GradientTape
+# =============================================================================
+class TFAdam:
+    """Adam as Keras writes it (bias-corrected step size, epsilon outside the sqrt)."""
+
+    def __init__(self, variables):
+        import tensorflow as tf
+
+        self.iterations = tf.Variable(0.0)
+        self.m = [tf.Variable(tf.zeros_like(v)) for v in variables]
+        self.v = [tf.Variable(tf.zeros_like(v)) for v in variables]
+
+    def apply(self, gradients, variables):
+        import tensorflow as tf
+
+        self.iterations.assign_add(1.0)
+        t = self.iterations
+        step_size = LEARNING_RATE * tf.sqrt(1.0 - BETA_2**t) / (1.0 - BETA_1**t)
+        for g, var, m, v in zip(gradients, variables, self.m, self.v):
+            m.assign_add((g - m) * (1.0 - BETA_1))
+            v.assign_add((tf.square(g) - v) * (1.0 - BETA_2))
+            var.assign_sub(step_size * m / (tf.sqrt(v) + ADAM_EPSILON))
+
+
+def tf_batch_norm(x, axes, gamma, beta, stats, name):
+    """Training-mode batch norm: batch moments, moving-average update (Keras's ops)."""
+    import tensorflow as tf
+
+    mean, variance = tf.nn.moments(x, axes)
+    stats[f"{name}_mean"].assign(stats[f"{name}_mean"] * BN_MOMENTUM + mean * (1 - BN_MOMENTUM))
+    stats[f"{name}_var"].assign(stats[f"{name}_var"] * BN_MOMENTUM + variance * (1 - BN_MOMENTUM))
+    return tf.nn.batch_normalization(x, mean, variance, beta, gamma, BN_EPSILON)
+
+
+def tf_conv_transpose(x, kernel, stride):
+    import tensorflow as tf
+
+    batch, height, width = tf.shape(x)[0], x.shape[1], x.shape[2]
+    out_shape = tf.stack([batch, height * stride, width * stride, kernel.shape[2]])
+    return tf.nn.conv2d_transpose(x, kernel, out_shape, stride, "SAME")
+
+
+def tf_dcgan(g, stats, d):
+    import tensorflow as tf
+
+    def generator(z):
+        x = tf.matmul(z, g["dense"])
+        x = tf.nn.leaky_relu(tf_batch_norm(x, [0], g["bn0_gamma"], g["bn0_beta"], stats, "bn0"), G_LEAKY_SLOPE)
+        x = tf.reshape(x, (-1, 7, 7, 256))
+        for i, stride in ((1, 1), (2, 2)):
+            x = tf_conv_transpose(x, g[f"convt{i}"], stride)
+            x = tf_batch_norm(x, [0, 1, 2], g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}")
+            x = tf.nn.leaky_relu(x, G_LEAKY_SLOPE)
+        return tf.tanh(tf_conv_transpose(x, g["convt3"], 2) + g["convt3_bias"])
+
+    def discriminator(x):
+        for i in (1, 2):
+            x = tf.nn.conv2d(x, d[f"conv{i}"], 2, "SAME") + d[f"conv{i}_bias"]
+            x = tf.nn.dropout(tf.nn.leaky_relu(x, D_LEAKY_SLOPE), DROPOUT)
+        x = tf.reshape(x, (tf.shape(x)[0], -1))
+        return tf.matmul(x, d["dense"]) + d["dense_bias"]
+
+    return generator, discriminator
+
+
+def tf_vanilla(g, stats, d):
+    import tensorflow as tf
+
+    def generator(z):
+        x = tf.nn.relu(tf.matmul(z, g["w0"]) + g["b0"])
+        x = tf.nn.relu(tf.matmul(x, g["w1"]) + g["b1"])
+        return tf.reshape(tf.tanh(tf.matmul(x, g["w2"]) + g["b2"]), (-1, *IMAGE_SHAPE))
+
+    def discriminator(x):
+        x = tf.reshape(x, (tf.shape(x)[0], -1))
+        x = tf.nn.leaky_relu(tf.matmul(x, d["w0"]) + d["b0"], D_LEAKY_SLOPE)
+        x = tf.nn.leaky_relu(tf.matmul(x, d["w1"]) + d["b1"], D_LEAKY_SLOPE)
+        return tf.matmul(x, d["w2"]) + d["b2"]
+
+    return generator, discriminator
+
+
+def tf_native_step(model, batch_size):
+    import tensorflow as tf
+
+    g_np, stats_np, d_np = weights_for(model)
+    g = {k: tf.Variable(v, name=k) for k, v in g_np.items()}
+    d = {k: tf.Variable(v, name=k) for k, v in d_np.items()}
+    stats = {k: tf.Variable(v, trainable=False, name=k) for k, v in stats_np.items()}
+    generator, discriminator = (tf_dcgan if model == "dcgan" else tf_vanilla)(g, stats, d)
+    g_vars, d_vars = list(g.values()), list(d.values())
+    g_adam, d_adam = TFAdam(g_vars), TFAdam(d_vars)
+    latent = LATENT_DIM[model]
+
+    @tf.function
+    def train_step(real):
+        with tf.GradientTape() as tape:
+            fake = tf.stop_gradient(generator(tf.random.normal((batch_size, latent))))
+            real_logits, fake_logits = discriminator(real), discriminator(fake)
+            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+                tf.nn.softplus(fake_logits)
+            )
+        d_adam.apply(tape.gradient(d_loss, d_vars), d_vars)
+        with tf.GradientTape() as tape:
+            fake_logits = discriminator(generator(tf.random.normal((batch_size, latent))))
+            g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))
+        g_adam.apply(tape.gradient(g_loss, g_vars), g_vars)
+        return d_loss, g_loss
+
+    def step(real):
+        d_loss, g_loss = train_step(real)
+        return float(d_loss), float(g_loss)  # waits for the step
+
+    return step, tf.convert_to_tensor, {"g": count_parameters(g_np), "d": count_parameters(d_np)}
+
+
+# =============================================================================
+# native JAX: jax.numpy / jax.lax under one jax.jit, hand-written Adam
+# =============================================================================
+def jax_adam_init(params):
+    import jax
+    import jax.numpy as jnp
+
+    # Separate buffers for m and v: the jitted step donates the whole state.
+    zeros = lambda: jax.tree_util.tree_map(jnp.zeros_like, params)  # noqa: E731
+    return {"t": jnp.zeros((), "float32"), "m": zeros(), "v": zeros()}
+
+
+def jax_adam_apply(state, gradients, params):
+    """One Adam step as Keras writes it; returns (new params, new state)."""
+    import jax
+    import jax.numpy as jnp
+
+    t = state["t"] + 1.0
+    step_size = LEARNING_RATE * jnp.sqrt(1.0 - BETA_2**t) / (1.0 - BETA_1**t)
+    tree_map = jax.tree_util.tree_map
+    m = tree_map(lambda m, g: m + (g - m) * (1.0 - BETA_1), state["m"], gradients)
+    v = tree_map(lambda v, g: v + (g * g - v) * (1.0 - BETA_2), state["v"], gradients)
+    params = tree_map(lambda p, m, v: p - step_size * m / (jnp.sqrt(v) + ADAM_EPSILON), params, m, v)
+    return params, {"t": t, "m": m, "v": v}
+
+
+def jax_batch_norm(x, axes, gamma, beta, stats, name):
+    """Training-mode batch norm; returns the output and the updated moving stats."""
+    import jax.numpy as jnp
+
+    mean, variance = jnp.mean(x, axes), jnp.var(x, axes)
+    stats = dict(stats)
+    stats[f"{name}_mean"] = stats[f"{name}_mean"] * BN_MOMENTUM + mean * (1 - BN_MOMENTUM)
+    stats[f"{name}_var"] = stats[f"{name}_var"] * BN_MOMENTUM + variance * (1 - BN_MOMENTUM)
+    return (x - mean) / jnp.sqrt(variance + BN_EPSILON) * gamma + beta, stats
+
+
+def jax_dropout(key, x):
+    import jax
+    import jax.numpy as jnp
+
+    keep = jax.random.bernoulli(key, 1.0 - DROPOUT, x.shape)
+    return jnp.where(keep, x / (1.0 - DROPOUT), 0.0)
+
+
+# NHWC activations, Keras kernel layouts, as Keras's JAX backend calls lax.
+_JAX_DIMENSIONS = ("NHWC", "HWIO", "NHWC")
+
+
+def jax_dcgan():
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    def generator(g, stats, z):
+        x = z @ g["dense"]
+        x, stats = jax_batch_norm(x, 0, g["bn0_gamma"], g["bn0_beta"], stats, "bn0")
+        x = jax.nn.leaky_relu(x, G_LEAKY_SLOPE).reshape(-1, 7, 7, 256)
+        for i, stride in ((1, 1), (2, 2)):
+            x = lax.conv_transpose(
+                x, g[f"convt{i}"], (stride, stride), "SAME",
+                dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True,
+            )
+            x, stats = jax_batch_norm(x, (0, 1, 2), g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}")
+            x = jax.nn.leaky_relu(x, G_LEAKY_SLOPE)
+        x = lax.conv_transpose(
+            x, g["convt3"], (2, 2), "SAME", dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True
+        )
+        return jnp.tanh(x + g["convt3_bias"]), stats
+
+    def discriminator(d, x, key):
+        keys = jax.random.split(key, 2)
+        for i in (1, 2):
+            x = lax.conv_general_dilated(
+                x, d[f"conv{i}"], (2, 2), "SAME", dimension_numbers=_JAX_DIMENSIONS
+            ) + d[f"conv{i}_bias"]
+            x = jax_dropout(keys[i - 1], jax.nn.leaky_relu(x, D_LEAKY_SLOPE))
+        return x.reshape(x.shape[0], -1) @ d["dense"] + d["dense_bias"]
+
+    return generator, discriminator
+
+
+def jax_vanilla():
+    import jax
+    import jax.numpy as jnp
+
+    def generator(g, stats, z):
+        x = jax.nn.relu(z @ g["w0"] + g["b0"])
+        x = jax.nn.relu(x @ g["w1"] + g["b1"])
+        return jnp.tanh(x @ g["w2"] + g["b2"]).reshape(-1, *IMAGE_SHAPE), stats
+
+    def discriminator(d, x, key):
+        x = x.reshape(x.shape[0], -1)
+        x = jax.nn.leaky_relu(x @ d["w0"] + d["b0"], D_LEAKY_SLOPE)
+        x = jax.nn.leaky_relu(x @ d["w1"] + d["b1"], D_LEAKY_SLOPE)
+        return x @ d["w2"] + d["b2"]
+
+    return generator, discriminator
+
+
+def jax_native_step(model, batch_size):
+    import jax
+    import jax.numpy as jnp
+
+    g_np, stats_np, d_np = weights_for(model)
+    generator, discriminator = (jax_dcgan if model == "dcgan" else jax_vanilla)()
+    latent = LATENT_DIM[model]
+    softplus = jax.nn.softplus
+
+    def d_loss_fn(d, g, stats, real, key):
+        z_key, real_key, fake_key = jax.random.split(key, 3)
+        fake, stats = generator(g, stats, jax.random.normal(z_key, (batch_size, latent)))
+        fake = jax.lax.stop_gradient(fake)
+        real_logits = discriminator(d, real, real_key)
+        fake_logits = discriminator(d, fake, fake_key)
+        loss = jnp.mean(softplus(-real_logits)) + jnp.mean(softplus(fake_logits))
+        return loss, stats
+
+    def g_loss_fn(g, d, stats, key):
+        z_key, d_key = jax.random.split(key)
+        fake, stats = generator(g, stats, jax.random.normal(z_key, (batch_size, latent)))
+        return jnp.mean(softplus(-discriminator(d, fake, d_key))), stats
+
+    def train_step(state, real):
+        g, stats, d, g_adam, d_adam, key = state
+        key, d_key, g_key = jax.random.split(key, 3)
+        (d_loss, stats), d_grads = jax.value_and_grad(d_loss_fn, has_aux=True)(d, g, stats, real, d_key)
+        d, d_adam = jax_adam_apply(d_adam, d_grads, d)
+        (g_loss, stats), g_grads = jax.value_and_grad(g_loss_fn, has_aux=True)(g, d, stats, g_key)
+        g, g_adam = jax_adam_apply(g_adam, g_grads, g)
+        return (g, stats, d, g_adam, d_adam, key), (d_loss, g_loss)
+
+    # Donating the state lets XLA update weights in place, as Keras's JAX trainer does.
+    jitted = jax.jit(train_step, donate_argnums=0)
+    to_device = lambda tree: jax.tree_util.tree_map(jnp.asarray, tree)  # noqa: E731
+    g, stats, d = to_device(g_np), to_device(stats_np), to_device(d_np)
+    state = [(g, stats, d, jax_adam_init(g), jax_adam_init(d), jax.random.key(0))]
+
+    def step(real):
+        state[0], (d_loss, g_loss) = jitted(state[0], real)
+        return float(d_loss), float(g_loss)  # waits for the step
+
+    return step, jnp.asarray, {"g": count_parameters(g_np), "d": count_parameters(d_np)}
+
+
+# =============================================================================
+# native PyTorch: torch.nn + torch.optim.Adam, eager
+# =============================================================================
+def torch_dcgan():
+    """The reference DCGAN in torch's own NCHW layout (no layout permutes)."""
+    from torch import nn
+
+    def bn(n, dims):
+        # torch's momentum weighs the new batch: Keras's 0.99 is torch's 0.01.
+        cls = nn.BatchNorm1d if dims == 1 else nn.BatchNorm2d
+        return cls(n, eps=BN_EPSILON, momentum=1 - BN_MOMENTUM)
+
+    generator = nn.Sequential(
+        nn.Linear(LATENT_DIM["dcgan"], 7 * 7 * 256, bias=False), bn(7 * 7 * 256, 1),
+        nn.LeakyReLU(G_LEAKY_SLOPE), nn.Unflatten(1, (256, 7, 7)),
+        nn.ConvTranspose2d(256, 128, 5, 1, padding=2, bias=False), bn(128, 2),
+        nn.LeakyReLU(G_LEAKY_SLOPE),
+        nn.ConvTranspose2d(128, 64, 5, 2, padding=2, output_padding=1, bias=False), bn(64, 2),
+        nn.LeakyReLU(G_LEAKY_SLOPE),
+        nn.ConvTranspose2d(64, 1, 5, 2, padding=2, output_padding=1), nn.Tanh(),
+    )
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, 64, 5, 2, padding=2), nn.LeakyReLU(D_LEAKY_SLOPE), nn.Dropout(DROPOUT),
+        nn.Conv2d(64, 128, 5, 2, padding=2), nn.LeakyReLU(D_LEAKY_SLOPE), nn.Dropout(DROPOUT),
+        nn.Flatten(), nn.Linear(7 * 7 * 128, 1),
+    )
+    return generator, discriminator
+
+
+def torch_vanilla():
+    from torch import nn
+
+    pixels = math.prod(IMAGE_SHAPE)
+    generator = nn.Sequential(
+        nn.Linear(LATENT_DIM["vanilla"], VANILLA_HIDDEN[0]), nn.ReLU(),
+        nn.Linear(VANILLA_HIDDEN[0], VANILLA_HIDDEN[1]), nn.ReLU(),
+        nn.Linear(VANILLA_HIDDEN[1], pixels), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)),
+    )
+    discriminator = nn.Sequential(
+        nn.Flatten(), nn.Linear(pixels, VANILLA_HIDDEN[1]), nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Linear(VANILLA_HIDDEN[1], VANILLA_HIDDEN[0]), nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Linear(VANILLA_HIDDEN[0], 1),
+    )
+    return generator, discriminator
+
+
+def torch_native_step(model, batch_size):
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    generator, discriminator = (torch_dcgan if model == "dcgan" else torch_vanilla)()
+    generator.train(), discriminator.train()
+    g_params, d_params = list(generator.parameters()), list(discriminator.parameters())
+    adam = dict(lr=LEARNING_RATE, betas=(BETA_1, BETA_2), eps=ADAM_EPSILON)
+    g_opt, d_opt = torch.optim.Adam(g_params, **adam), torch.optim.Adam(d_params, **adam)
+    latent = LATENT_DIM[model]
+
+    def step(real):
+        # D phase. G's forward is recorded then detached, as kerasgan's stop_gradient.
+        fake = generator(torch.randn(batch_size, latent)).detach()
+        d_loss = F.softplus(-discriminator(real)).mean() + F.softplus(discriminator(fake)).mean()
+        d_opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        d_opt.step()
+        # G phase; `inputs=` skips D's weight gradients, which kerasgan never computes.
+        g_loss = F.softplus(-discriminator(generator(torch.randn(batch_size, latent)))).mean()
+        g_opt.zero_grad(set_to_none=True)
+        g_loss.backward(inputs=g_params)
+        g_opt.step()
+        return d_loss.item(), g_loss.item()
+
+    def to_tensor(images):
+        return torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # NHWC → NCHW
+
+    count = lambda ps: int(sum(p.numel() for p in ps))  # noqa: E731
+    return step, to_tensor, {"g": count(g_params), "d": count(d_params)}
+
+
+NATIVE_STEPS = {"tensorflow": tf_native_step, "jax": jax_native_step, "torch": torch_native_step}
+
+
+def run_native(backend, model, steps, warmup, batch_size):
+    step, to_tensor, params = NATIVE_STEPS[backend](model, batch_size)
+
+    def batches(num, seed):
+        images = random_images(num, batch_size, seed)
+        return [to_tensor(images[i * batch_size : (i + 1) * batch_size]) for i in range(num)]
+
+    first, warm, timed = batches(1, 1), batches(warmup, 2), batches(steps + 1, 3)
+    start = time.perf_counter()
+    step(first[0])
+    compile_s = time.perf_counter() - start
+    for real in warm:
+        step(real)
+    stamps = []
+    start = time.perf_counter()
+    for real in timed:
+        losses = step(real)
+        stamps.append(time.perf_counter())
+    wall_s = time.perf_counter() - start
+    if not all(math.isfinite(x) for x in losses):
+        raise RuntimeError(f"non-finite native losses {losses}")
+    return compile_s, stamps, wall_s, params
+
+
+# =============================================================================
+# worker: one (backend, model, implementation) in this process
+# =============================================================================
+def threads_info(backend):
+    if backend != "torch":
+        return {}
+    import torch
+
+    return {"torch_threads": torch.get_num_threads(), "torch_interop": torch.get_num_interop_threads()}
+
+
+def run_worker(args):
+    backend = os.environ["KERAS_BACKEND"]
+    if backend == "torch":
+        configure_torch_threads()
+        if args.impl == "native":
+            apply_kerasgan_torch_policy()
+    if args.impl == "kerasgan":
+        compile_s, stamps, wall_s, params = run_kerasgan(args.model, args.steps, args.warmup, args.batch_size)
+    else:
+        compile_s, stamps, wall_s, params = run_native(backend, args.model, args.steps, args.warmup, args.batch_size)
+    intervals_ms = [(b - a) * 1000.0 for a, b in zip(stamps[:-1], stamps[1:])]
+    deciles = statistics.quantiles(intervals_ms, n=10)
+    result = {
+        "backend": backend,
+        "model": args.model,
+        "impl": args.impl,
+        "batch_size": args.batch_size,
+        "steps": len(intervals_ms),
+        "compile_s": compile_s,
+        "median_ms": statistics.median(intervals_ms),
+        "p10_ms": deciles[0],
+        "p90_ms": deciles[-1],
+        "mean_ms_wall": wall_s / len(stamps) * 1000.0,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "parameters": params,
+        **threads_info(backend),
+    }
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+# =============================================================================
+# orchestration: one subprocess per row, then the table
+# =============================================================================
+def run_subprocess(backend, model, impl, args):
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
+    command = [
+        sys.executable, os.path.abspath(__file__), "--worker",
+        "--model", model, "--impl", impl,
+        "--steps", str(args.steps), "--warmup", str(args.warmup),
+        "--batch-size", str(args.batch_size),
+    ]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True)
+    for line in completed.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX):])
+    sys.stderr.write(completed.stdout[-3000:] + completed.stderr[-3000:])
+    raise RuntimeError(f"{backend}/{model}/{impl} failed (exit {completed.returncode})")
+
+
+def add_ratios(results):
+    medians = {(r["backend"], r["model"], r["impl"]): r["median_ms"] for r in results}
+    for r in results:
+        native = medians.get((r["backend"], r["model"], "native"))
+        r["ratio"] = r["median_ms"] / native if r["impl"] == "kerasgan" and native else None
+
+
+COLUMNS = (
+    "backend", "model", "impl", "compile s", "ms/step (median)", "p10–p90 ms",
+    "images/s", "peak RSS MiB", "ratio kerasgan/native",
+)
+
+
+def table_rows(results):
+    for r in results:
+        yield (
+            r["backend"], r["model"], r["impl"],
+            f"{r['compile_s']:.2f}",
+            f"{r['median_ms']:.2f}",
+            f"{r['p10_ms']:.1f}–{r['p90_ms']:.1f}",
+            f"{r['batch_size'] / r['median_ms'] * 1000.0:.0f}",
+            f"{r['peak_rss_mib']:.0f}",
+            "" if r["ratio"] is None else f"{r['ratio']:.3f}",
+        )
+
+
+def format_table(results, markdown):
+    rows = [COLUMNS, *table_rows(results)]
+    if markdown:
+        lines = ["| " + " | ".join(row) + " |" for row in rows]
+        lines.insert(1, "|" + "|".join("---" for _ in COLUMNS) + "|")
+        return "\n".join(lines)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def machine_summary():
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = os.getloadavg()
+    return f"{cpu}, {os.cpu_count()} cores; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+
+
+def orchestrate(args):
+    print(f"# {machine_summary()}")
+    print(f"# batch {args.batch_size}, {args.steps} timed steps after {args.warmup} warm-up steps")
+    results = []
+    for backend in args.backends:
+        for model in args.models:
+            for impl in IMPLEMENTATIONS:
+                result = run_subprocess(backend, model, impl, args)
+                results.append(result)
+                print(f"# done {backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step", file=sys.stderr, flush=True)
+    add_ratios(results)
+    print(format_table(results, args.markdown))
+    print(f"# load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": machine_summary(), "args": vars(args), "results": results}, f, indent=1)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    parser.add_argument("--steps", type=int, default=60, help="timed steady-state steps")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed steps after the first")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 5 timed steps, 1 warm-up")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--json", help="also write the raw results to this JSON file")
+    # Internal: run one row in this process.
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
+    parser.add_argument("--impl", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.steps, args.warmup = 5, 1
+    if args.steps < 2:
+        parser.error("--steps must be at least 2")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.worker:
+        run_worker(args)
+    else:
+        orchestrate(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+import os
+
+import keras
+import numpy as np
+import pytest
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+@pytest.fixture(autouse=True)
+def _reset_keras_state():
+    keras.utils.set_random_seed(1234)
+    yield
+    keras.config.set_dtype_policy("float32")
+
+
+@pytest.fixture
+def backend_name():
+    return keras.backend.backend()
+
+
+def to_numpy(values):
+    return [np.array(keras.ops.convert_to_numpy(v)) for v in values]
+
+
+def tiny_dcgan(**kwargs):
+    import kerasgan
+
+    config = dict(latent_dim=8, image_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
+    config.update(kwargs)
+    return kerasgan.models.DCGAN(**config)
+
+
+def adam_pair(g_lr=2e-4, d_lr=2e-4):
+    return dict(
+        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5),
+    )
+
+
+def random_images(n=32, shape=(28, 28, 1), seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n,) + shape).astype("float32")
+
+
+def other_backends():
+    return [b for b in BACKENDS if b != keras.backend.backend()]
+
+
+def subprocess_env(backend):
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
