@@ -7,5 +7,7 @@ from kerasgan import losses
 from kerasgan import metrics
 from kerasgan import models
 from kerasgan.engine import GAN
+from kerasgan.engine import GANOptimizer
+from kerasgan.engine import Phase
 
 __version__ = "0.1.0"

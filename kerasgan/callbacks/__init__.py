@@ -1,0 +1,3 @@
+"""fit()-compatible callbacks."""
+
+from kerasgan.callbacks.sample_grid import SampleGrid

@@ -278,6 +278,9 @@ class GAN(keras.Model):
                 "d_optimizer=...) before fit()."
             )
         validation.check_training_data(x, self.data_shape, type(self).__name__)
+        if hasattr(x, "element_spec"):
+            # A tf.data pipeline shuffles itself; Keras warns when asked again.
+            kwargs.setdefault("shuffle", False)
         guard = validation.NonFiniteLossGuard()
         history = super().fit(
             x, y, *args, callbacks=[guard, *(callbacks or [])], **kwargs

@@ -1,0 +1,1 @@
+"""Small helpers shared by callbacks, the CLI and scripts."""

@@ -1,0 +1,55 @@
+"""Turning generated batches into pictures."""
+
+import math
+
+import numpy as np
+from PIL import Image
+
+from kerasgan.utils.files import atomic_path
+
+
+def to_uint8(images, value_range=(-1.0, 1.0)):
+    """Maps float images in `value_range` to uint8 [0, 255], clipping outliers."""
+    low, high = value_range
+    scaled = (np.asarray(images, dtype="float32") - low) / (high - low)
+    return np.clip(np.round(scaled * 255.0), 0, 255).astype("uint8")
+
+
+def image_grid(images, columns=None, padding=2, value_range=(-1.0, 1.0)):
+    """Tiles a batch `(n, h, w, c)` into one uint8 image `(H, W, c)`.
+
+    Args:
+        images: float images in `value_range`, 1 or 3 channels.
+        columns: images per row; default: a near-square grid.
+        padding: pixels of black between images.
+        value_range: the range mapped to [0, 255].
+
+    Returns:
+        A uint8 array of shape `(H, W, channels)`.
+    """
+    images = to_uint8(images, value_range)
+    if images.ndim != 4:
+        raise ValueError(f"image_grid needs a batch (n, h, w, c); got shape {images.shape}.")
+    n, height, width, channels = images.shape
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    grid = np.zeros(
+        (rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
+        dtype="uint8",
+    )
+    for index, image in enumerate(images):
+        top = padding + (index // columns) * (height + padding)
+        left = padding + (index % columns) * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return grid
+
+
+def save_png(array, path, scale=1):
+    """Writes a uint8 `(H, W, 1|3)` array as a PNG, atomically; `scale` enlarges it."""
+    array = np.asarray(array)
+    image = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
+    if scale != 1:
+        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+    with atomic_path(path) as tmp:
+        image.save(tmp, format="PNG")
+    return path
