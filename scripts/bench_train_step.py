@@ -636,6 +636,121 @@ def run_native(backend, model, steps, warmup, batch_size):
 
 
 # =============================================================================
+# --conv-ops: the DCGAN's convolutions alone, to explain cross-backend speed
+# =============================================================================
+# name: (input NHWC, kernel in Keras layout, stride, transposed). Batch is prepended.
+DCGAN_CONVS = {
+    "G convT1 7x7 256->128 s1": ((7, 7, 256), (5, 5, 128, 256), 1, True),
+    "G convT2 7x7 128->64 s2": ((7, 7, 128), (5, 5, 64, 128), 2, True),
+    "G convT3 14x14 64->1 s2": ((14, 14, 64), (5, 5, 1, 64), 2, True),
+    "D conv1 28x28 1->64 s2": ((28, 28, 1), (5, 5, 1, 64), 2, False),
+    "D conv2 14x14 64->128 s2": ((14, 14, 64), (5, 5, 64, 128), 2, False),
+}
+CONV_PASSES = ("forward", "grad kernel", "grad input")
+
+
+def median_ms(fn, repeats=10):
+    fn()  # compile / warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000.0
+
+
+def tf_conv_passes(x, kernel, stride, transposed):
+    import tensorflow as tf
+
+    x, kernel = tf.constant(x), tf.constant(kernel)
+    op = (lambda x, k: tf_conv_transpose(x, k, stride)) if transposed else (
+        lambda x, k: tf.nn.conv2d(x, k, stride, "SAME"))
+
+    def gradient_of(index):
+        @tf.function
+        def grad(x, k):
+            with tf.GradientTape() as tape:
+                tape.watch([x, k])
+                y = tf.reduce_sum(tf.square(op(x, k)))
+            return tape.gradient(y, [x, k][index])
+        return grad
+
+    forward = tf.function(op)
+    return [lambda f=f: f(x, kernel).numpy() for f in (forward, gradient_of(1), gradient_of(0))]
+
+
+def jax_conv_passes(x, kernel, stride, transposed):
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    x, kernel = jnp.asarray(x), jnp.asarray(kernel)
+    if transposed:
+        op = lambda x, k: lax.conv_transpose(  # noqa: E731
+            x, k, (stride, stride), "SAME", dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True)
+    else:
+        op = lambda x, k: lax.conv_general_dilated(  # noqa: E731
+            x, k, (stride, stride), "SAME", dimension_numbers=_JAX_DIMENSIONS)
+    loss = lambda x, k: jnp.sum(jnp.square(op(x, k)))  # noqa: E731
+    passes = (jax.jit(op), jax.jit(jax.grad(loss, argnums=1)), jax.jit(jax.grad(loss, argnums=0)))
+    return [lambda f=f: jax.block_until_ready(f(x, kernel)) for f in passes]
+
+
+def torch_conv_passes(x, kernel, stride, transposed):
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+    if transposed:  # Keras (h, w, out, in) → torch (in, out, h, w)
+        kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
+        op = lambda x, k: F.conv_transpose2d(  # noqa: E731
+            x, k, stride=stride, padding=2, output_padding=stride - 1)
+    else:  # Keras (h, w, in, out) → torch (out, in, h, w)
+        kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
+        op = lambda x, k: F.conv2d(x, k, stride=stride, padding=2)  # noqa: E731
+
+    def forward():
+        with torch.no_grad():
+            op(x, kernel)
+
+    def gradient_of(index):
+        def grad():
+            inputs = [x.detach().requires_grad_(index == 0), kernel.detach().requires_grad_(index == 1)]
+            torch.autograd.grad(op(*inputs).square().sum(), inputs[index])
+        return grad
+
+    return [forward, gradient_of(1), gradient_of(0)]
+
+
+CONV_PASS_BUILDERS = {"tensorflow": tf_conv_passes, "jax": jax_conv_passes, "torch": torch_conv_passes}
+
+
+def run_conv_ops_worker(args):
+    import numpy as np
+
+    backend = os.environ["KERAS_BACKEND"]
+    rng = np.random.default_rng(0)
+    timings = {}
+    for name, (x_shape, k_shape, stride, transposed) in DCGAN_CONVS.items():
+        x = rng.standard_normal((args.batch_size, *x_shape)).astype("float32")
+        kernel = (rng.standard_normal(k_shape) * 0.05).astype("float32")
+        passes = CONV_PASS_BUILDERS[backend](x, kernel, stride, transposed)
+        timings[name] = [median_ms(fn) for fn in passes]
+    print(RESULT_PREFIX + json.dumps({"backend": backend, "timings": timings, **threads_info(backend)}), flush=True)
+
+
+def conv_ops_table(results, markdown):
+    """One row per (convolution, backend); the gradient passes include the forward."""
+    header = ["convolution", "backend", *(f"{p} ms" for p in CONV_PASSES)]
+    rows = [header] + [
+        [name, r["backend"], *(f"{t:.1f}" for t in r["timings"][name])]
+        for name in DCGAN_CONVS
+        for r in results
+    ]
+    return format_rows(rows, markdown)
+
+
+# =============================================================================
 # worker: one (backend, model, implementation) in this process
 # =============================================================================
 def threads_info(backend):
@@ -679,20 +794,20 @@ def run_worker(args):
 # =============================================================================
 # orchestration: one subprocess per row, then the table
 # =============================================================================
-def run_subprocess(backend, model, impl, args):
+def run_subprocess(backend, worker_args):
+    """Runs this script as a worker with KERAS_BACKEND set; returns its result dict."""
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
-    command = [
-        sys.executable, os.path.abspath(__file__), "--worker",
-        "--model", model, "--impl", impl,
-        "--steps", str(args.steps), "--warmup", str(args.warmup),
-        "--batch-size", str(args.batch_size),
-    ]
+    command = [sys.executable, os.path.abspath(__file__), "--worker", *worker_args]
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     for line in completed.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
             return json.loads(line[len(RESULT_PREFIX):])
     sys.stderr.write(completed.stdout[-3000:] + completed.stderr[-3000:])
-    raise RuntimeError(f"{backend}/{model}/{impl} failed (exit {completed.returncode})")
+    raise RuntimeError(f"{backend} worker {worker_args} failed (exit {completed.returncode})")
+
+
+def common_worker_args(args):
+    return ["--steps", str(args.steps), "--warmup", str(args.warmup), "--batch-size", str(args.batch_size)]
 
 
 def add_ratios(results):
@@ -708,9 +823,9 @@ COLUMNS = (
 )
 
 
-def table_rows(results):
-    for r in results:
-        yield (
+def step_table(results, markdown):
+    rows = [COLUMNS] + [
+        (
             r["backend"], r["model"], r["impl"],
             f"{r['compile_s']:.2f}",
             f"{r['median_ms']:.2f}",
@@ -719,16 +834,19 @@ def table_rows(results):
             f"{r['peak_rss_mib']:.0f}",
             "" if r["ratio"] is None else f"{r['ratio']:.3f}",
         )
+        for r in results
+    ]
+    return format_rows(rows, markdown)
 
 
-def format_table(results, markdown):
-    rows = [COLUMNS, *table_rows(results)]
+def format_rows(rows, markdown):
+    """A markdown table, or aligned plain text; the first row is the header."""
     if markdown:
         lines = ["| " + " | ".join(row) + " |" for row in rows]
-        lines.insert(1, "|" + "|".join("---" for _ in COLUMNS) + "|")
+        lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
         return "\n".join(lines)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -740,22 +858,45 @@ def machine_summary():
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    load = os.getloadavg()
-    return f"{cpu}, {os.cpu_count()} cores; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{cpu}, {os.cpu_count()} cores; load average {load}"
 
 
-def orchestrate(args):
-    print(f"# {machine_summary()}")
-    print(f"# batch {args.batch_size}, {args.steps} timed steps after {args.warmup} warm-up steps")
+def progress(message):
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def benchmark_steps(args):
     results = []
     for backend in args.backends:
         for model in args.models:
             for impl in IMPLEMENTATIONS:
-                result = run_subprocess(backend, model, impl, args)
+                worker_args = ["--model", model, "--impl", impl, *common_worker_args(args)]
+                result = run_subprocess(backend, worker_args)
                 results.append(result)
-                print(f"# done {backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step", file=sys.stderr, flush=True)
+                progress(f"{backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step")
     add_ratios(results)
-    print(format_table(results, args.markdown))
+    return results, step_table(results, args.markdown)
+
+
+def benchmark_conv_ops(args):
+    results = []
+    for backend in args.backends:
+        result = run_subprocess(backend, ["--conv-ops", *common_worker_args(args)])
+        results.append({**result, "batch_size": args.batch_size})
+        progress(f"{backend}: convolutions timed")
+    return results, conv_ops_table(results, args.markdown)
+
+
+def orchestrate(args):
+    print(f"# {machine_summary()}")
+    if args.conv_ops:
+        print(f"# DCGAN convolutions alone, batch {args.batch_size}, median of 10 calls")
+        results, table = benchmark_conv_ops(args)
+    else:
+        print(f"# batch {args.batch_size}, {args.steps} timed steps after {args.warmup} warm-up steps")
+        results, table = benchmark_steps(args)
+    print(table)
     print(f"# load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         with open(args.json, "w") as f:
@@ -772,6 +913,11 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="smoke run: 5 timed steps, 1 warm-up")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--json", help="also write the raw results to this JSON file")
+    parser.add_argument(
+        "--conv-ops", action="store_true",
+        help="instead: time the DCGAN's convolutions alone (forward, kernel and input "
+        "gradients) in each framework, to explain speed differences between backends",
+    )
     # Internal: run one row in this process.
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
@@ -786,7 +932,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.worker:
+    if args.worker and args.conv_ops:
+        run_conv_ops_worker(args)
+    elif args.worker:
         run_worker(args)
     else:
         orchestrate(args)

@@ -21,10 +21,20 @@ def run_backend(backend, pytest_args):
     # Two small CPUs: one intra-op thread per framework avoids oversubscription
     # (see docs/performance.md); users' own settings win.
     env.setdefault("OMP_NUM_THREADS", "1")
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *pytest_args,
+    ]
     print(f"\n===== KERAS_BACKEND={backend}: {' '.join(command[1:])}", flush=True)
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     last_lines = []
     for line in process.stdout:
         sys.stdout.write(line)

@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-import kerasgan
 from conftest import adam_pair, random_images, tiny_dcgan, to_numpy
 
 STEPS = 6
@@ -13,10 +12,17 @@ BATCH = 8
 
 def _fit(gan, steps=STEPS, **fit_kwargs):
     images = random_images(steps * BATCH)
-    return gan.fit(images, batch_size=BATCH, epochs=1, verbose=0, shuffle=False, **fit_kwargs)
+    return gan.fit(
+        images, batch_size=BATCH, epochs=1, verbose=0, shuffle=False, **fit_kwargs
+    )
 
 
-@pytest.mark.parametrize("jit_compile", [True, False])
+# torch runs eagerly by default; jit_compile=True there means torch.compile, which
+# takes over a minute to compile this step on 2 CPUs and is not the default path.
+JIT_MODES = [False] if keras.backend.backend() == "torch" else [True, False]
+
+
+@pytest.mark.parametrize("jit_compile", JIT_MODES)
 def test_fit_updates_both_networks_and_both_optimizers(jit_compile):
     gan = tiny_dcgan()
     gan.compile(**adam_pair(), jit_compile=jit_compile)
@@ -137,7 +143,9 @@ def test_generate_is_deterministic_in_range_and_batched():
 def test_image_shape_that_does_not_fit_gives_clear_error():
     gan = tiny_dcgan()
     gan.compile(**adam_pair())
-    with pytest.raises(ValueError, match=r"expects data of shape .*\(28, 28, 1\).*\(32, 32, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"expects data of shape .*\(28, 28, 1\).*\(32, 32, 3\)"
+    ):
         gan.fit(random_images(8, shape=(32, 32, 3)), batch_size=4, verbose=0)
 
 
@@ -146,7 +154,9 @@ def test_nan_in_an_array_gives_clear_error():
     gan.compile(**adam_pair())
     images = random_images(16)
     images[5, 3, 3, 0] = np.nan
-    with pytest.raises(ValueError, match=r"NaN/inf values in 1 examples \(first indices: \[5\]\)"):
+    with pytest.raises(
+        ValueError, match=r"NaN/inf values in 1 examples \(first indices: \[5\]\)"
+    ):
         gan.fit(images, batch_size=4, verbose=0)
 
 
@@ -160,7 +170,9 @@ def test_nan_in_a_streamed_batch_stops_training_with_clear_error():
             images[0, 0, 0, 0] = np.nan
             yield (images,)
 
-    with pytest.raises(FloatingPointError, match="non-finite values .*NaN/inf in the input"):
+    with pytest.raises(
+        FloatingPointError, match="non-finite values .*NaN/inf in the input"
+    ):
         gan.fit(batches(), steps_per_epoch=3, epochs=1, verbose=0)
 
 

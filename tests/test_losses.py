@@ -62,7 +62,9 @@ def test_one_sided_label_smoothing_changes_only_the_real_target():
     value = ops.convert_to_numpy(loss.discriminator_loss(REAL, FAKE))
     np.testing.assert_allclose(value, expected, rtol=1e-5)
     unsmoothed = ops.convert_to_numpy(losses.get("non_saturating").generator_loss(FAKE))
-    np.testing.assert_allclose(ops.convert_to_numpy(loss.generator_loss(FAKE)), unsmoothed)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(loss.generator_loss(FAKE)), unsmoothed
+    )
 
 
 def test_least_squares_smoothing_moves_real_target():
@@ -86,7 +88,9 @@ def test_smoothing_is_refused_where_there_is_no_target():
 def _critic():
     """A small nonlinear critic with fixed weights (tanh keeps second derivatives)."""
     inputs = keras.Input((3,))
-    hidden = keras.layers.Dense(5, activation="tanh", kernel_initializer="glorot_normal")(inputs)
+    hidden = keras.layers.Dense(5, activation="tanh", kernel_initializer="glorot_normal")(
+        inputs
+    )
     outputs = keras.layers.Dense(1)(hidden)
     return keras.Model(inputs, outputs)
 
@@ -116,11 +120,15 @@ def _penalty_in_a_step(penalty, critic, real, fake):
     captured = {}
 
     def phase_loss(real_batch, labels):
-        value = penalty(lambda x: critic(x, training=False), real_batch, fake, model.seed_generator)
+        value = penalty(
+            lambda x: critic(x, training=False), real_batch, fake, model.seed_generator
+        )
         return value, {"penalty": value}
 
     model.phases = lambda: [
-        kerasgan.Phase("penalty", phase_loss, critic.trainable_variables, model.d_optimizer, 1)
+        kerasgan.Phase(
+            "penalty", phase_loss, critic.trainable_variables, model.d_optimizer, 1
+        )
     ]
     model._trackers = {"penalty": keras.metrics.Mean(name="penalty")}
     history = model.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
@@ -132,8 +140,8 @@ def test_r1_penalty_matches_finite_differences():
     critic = _critic()
     real = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
     weights_before = [np.array(w) for w in critic.get_weights()]
-    expected = 0.5 * 10.0 * np.mean(
-        np.sum(_numeric_input_gradient(critic, real) ** 2, axis=1)
+    expected = (
+        0.5 * 10.0 * np.mean(np.sum(_numeric_input_gradient(critic, real) ** 2, axis=1))
     )
     value = _penalty_in_a_step(losses.R1Penalty(10.0), critic, real, real)
     np.testing.assert_allclose(value, expected, rtol=2e-3)
@@ -154,7 +162,9 @@ def test_gradient_penalty_matches_finite_differences_with_alpha_per_example():
     expected = 10.0 * np.mean((norms - 1) ** 2)
     value = _penalty_in_a_step(losses.GradientPenalty(10.0), critic, real, real)
     np.testing.assert_allclose(value, expected, rtol=2e-3)
-    assert np.isfinite(_penalty_in_a_step(losses.GradientPenalty(10.0), critic, real, fake))
+    assert np.isfinite(
+        _penalty_in_a_step(losses.GradientPenalty(10.0), critic, real, fake)
+    )
 
 
 def test_gradient_penalty_draws_alpha_per_example(monkeypatch):

@@ -56,12 +56,16 @@ def test_default_dcgan_is_the_reference_net():
     "image_shape", [(28, 28, 1), (32, 32, 1), (32, 32, 3), (64, 64, 1), (64, 64, 3)]
 )
 def test_dcgan_shapes(image_shape):
-    gan = kerasgan.models.DCGAN(latent_dim=16, image_shape=image_shape, g_filters=4, d_filters=4)
+    gan = kerasgan.models.DCGAN(
+        latent_dim=16, image_shape=image_shape, g_filters=4, d_filters=4
+    )
     images = gan.generate(2, seed=0)
     assert images.shape == (2,) + image_shape
     logits = gan.discriminator(images)
     assert tuple(logits.shape) == (2, 1)
-    assert not any(isinstance(l, keras.layers.MaxPooling2D) for l in gan.discriminator.layers)
+    assert not any(
+        isinstance(layer, keras.layers.MaxPooling2D) for layer in gan.discriminator.layers
+    )
 
 
 def test_dcgan_refuses_sizes_it_cannot_build():
@@ -70,9 +74,13 @@ def test_dcgan_refuses_sizes_it_cannot_build():
 
 
 def test_vanilla_gan_on_vectors_and_images():
-    toy = kerasgan.models.VanillaGAN(latent_dim=4, data_shape=(2,), hidden_units=(8,), output_activation="linear")
+    toy = kerasgan.models.VanillaGAN(
+        latent_dim=4, data_shape=(2,), hidden_units=(8,), output_activation="linear"
+    )
     assert toy.generate(3, seed=0).shape == (3, 2)
-    images = kerasgan.models.VanillaGAN(latent_dim=4, data_shape=(28, 28, 1), hidden_units=(8, 16))
+    images = kerasgan.models.VanillaGAN(
+        latent_dim=4, data_shape=(28, 28, 1), hidden_units=(8, 16)
+    )
     out = images.generate(3, seed=0)
     assert out.shape == (3, 28, 28, 1) and np.abs(out).max() <= 1
 

@@ -1,7 +1,6 @@
 """Saving and loading: .keras files, weights, and across backends."""
 
 import json
-import pathlib
 import subprocess
 import sys
 
@@ -10,7 +9,14 @@ import numpy as np
 import pytest
 
 import kerasgan
-from conftest import adam_pair, other_backends, random_images, subprocess_env, tiny_dcgan, to_numpy
+from conftest import (
+    adam_pair,
+    other_backends,
+    random_images,
+    subprocess_env,
+    tiny_dcgan,
+    to_numpy,
+)
 
 LOAD_AND_GENERATE = """
 import sys, numpy as np, keras, kerasgan
@@ -29,6 +35,12 @@ print("ITERATIONS", iterations)
 CONFIG = dict(latent_dim=8, image_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
 
 
+def _moving_statistics(gan):
+    return to_numpy(
+        [v for v in gan.generator.non_trainable_variables if "moving" in v.path]
+    )
+
+
 @pytest.fixture
 def trained_gan():
     gan = tiny_dcgan(**CONFIG)
@@ -43,18 +55,21 @@ def test_keras_file_round_trip_restores_everything(trained_gan, tmp_path):
     loaded = keras.models.load_model(path)
     assert type(loaded) is kerasgan.models.DCGAN
     assert loaded.get_config() == trained_gan.get_config()
-    np.testing.assert_allclose(loaded.generate(4, seed=1), trained_gan.generate(4, seed=1), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.generate(4, seed=1), trained_gan.generate(4, seed=1), atol=1e-6
+    )
     for original, restored in [
         (trained_gan.g_optimizer, loaded.g_optimizer),
         (trained_gan.d_optimizer, loaded.d_optimizer),
     ]:
         assert type(restored).__name__ == "Adam"
-        assert float(restored.learning_rate) == pytest.approx(float(original.learning_rate))
+        assert float(restored.learning_rate) == pytest.approx(
+            float(original.learning_rate)
+        )
         for a, b in zip(to_numpy(original.variables), to_numpy(restored.variables)):
             np.testing.assert_allclose(a, b, atol=1e-7)
     assert loaded.adversarial_loss.name == "hinge"
-    moving = lambda m: to_numpy([v for v in m.generator.non_trainable_variables if "moving" in v.path])
-    for a, b in zip(moving(trained_gan), moving(loaded)):
+    for a, b in zip(_moving_statistics(trained_gan), _moving_statistics(loaded)):
         np.testing.assert_allclose(a, b)
     # A loaded model keeps training where it left off.
     loaded.fit(random_images(8), batch_size=8, epochs=1, verbose=0)
@@ -67,7 +82,9 @@ def test_weights_round_trip(trained_gan, tmp_path):
     fresh = tiny_dcgan(**CONFIG)
     fresh.compile(**adam_pair())
     fresh.load_weights(path)
-    np.testing.assert_allclose(fresh.generate(4, seed=2), trained_gan.generate(4, seed=2), atol=1e-6)
+    np.testing.assert_allclose(
+        fresh.generate(4, seed=2), trained_gan.generate(4, seed=2), atol=1e-6
+    )
     assert int(fresh.d_optimizer.iterations) == 3
 
 
@@ -90,7 +107,15 @@ def test_saved_on_this_backend_loads_on_the_others(trained_gan, tmp_path, kind):
     for backend in other_backends():
         out = tmp_path / f"{backend}.npy"
         result = subprocess.run(
-            [sys.executable, "-c", LOAD_AND_GENERATE, kind, str(path), str(out), json.dumps(CONFIG)],
+            [
+                sys.executable,
+                "-c",
+                LOAD_AND_GENERATE,
+                kind,
+                str(path),
+                str(out),
+                json.dumps(CONFIG),
+            ],
             env=subprocess_env(backend),
             capture_output=True,
             text=True,

@@ -9,9 +9,7 @@ def train_step(model, data):
 
 def value_and_grad(loss_fn, variables):
     loss, aux = loss_fn()
-    gradients = torch.autograd.grad(
-        loss, [v.value for v in variables], allow_unused=True
-    )
+    gradients = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True)
     aux = torch.utils._pytree.tree_map(
         lambda t: t.detach() if isinstance(t, torch.Tensor) else t, aux
     )

@@ -13,7 +13,9 @@ from kerasgan.engine.optimizer import GANOptimizer
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
 
-Phase = collections.namedtuple("Phase", ["name", "loss_fn", "variables", "optimizer", "repeats"])
+Phase = collections.namedtuple(
+    "Phase", ["name", "loss_fn", "variables", "optimizer", "repeats"]
+)
 Phase.__doc__ = """One optimisation phase of a GAN train step (after stylegan2-ada).
 
 Fields:
@@ -104,7 +106,11 @@ class GAN(keras.Model):
             **kwargs: `keras.Model.compile` arguments such as `jit_compile`,
                 `run_eagerly`, `steps_per_execution`.
         """
-        missing = [n for n, o in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)) if o is None]
+        missing = [
+            n
+            for n, o in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer))
+            if o is None
+        ]
         if missing:
             raise ValueError(
                 f"{type(self).__name__}.compile() needs {' and '.join(missing)}: a GAN "
@@ -135,7 +141,11 @@ class GAN(keras.Model):
             "gradient_penalty": self.penalty.name if self.penalty else None,
             "penalty_weight": self.penalty.weight if self.penalty else None,
             "label_smoothing": self.adversarial_loss.label_smoothing,
-            **{k: v for k, v in kwargs.items() if k in ("jit_compile", "run_eagerly", "steps_per_execution")},
+            **{
+                k: v
+                for k, v in kwargs.items()
+                if k in ("jit_compile", "run_eagerly", "steps_per_execution")
+            },
         }
 
     def _prepare_optimizer(self, optimizer):
@@ -205,7 +215,9 @@ class GAN(keras.Model):
         return self.generator(self.generator_inputs(latents, labels), training=training)
 
     def discriminate(self, images, labels, training=True):
-        return self.discriminator(self.discriminator_inputs(images, labels), training=training)
+        return self.discriminator(
+            self.discriminator_inputs(images, labels), training=training
+        )
 
     def discriminator_loss(self, real, labels):
         """The discriminator phase's loss and logs for one batch of real data."""
@@ -332,7 +344,11 @@ class GAN(keras.Model):
                 z = latents[start : start + batch_size]
                 y = None if labels is None else labels[start : start + batch_size]
                 inputs = self.generator_inputs(ops.convert_to_tensor(z), y)
-                outputs.append(ops.convert_to_numpy(ops.cast(self.generator(inputs, training=False), "float32")))
+                outputs.append(
+                    ops.convert_to_numpy(
+                        ops.cast(self.generator(inputs, training=False), "float32")
+                    )
+                )
         return np.concatenate(outputs, axis=0)
 
     # ------------------------------------------------------------------ config

@@ -71,7 +71,9 @@ class GANOptimizer(keras.optimizers.Optimizer):
 
     @property
     def variables(self):
-        return self.own_variables + self.g_optimizer.variables + self.d_optimizer.variables
+        return (
+            self.own_variables + self.g_optimizer.variables + self.d_optimizer.variables
+        )
 
     def apply(self, grads, trainable_variables=None):
         raise NotImplementedError(

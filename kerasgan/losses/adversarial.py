@@ -4,7 +4,6 @@ Every loss takes the discriminator's raw outputs (logits or critic scores), shap
 `(batch, ...)`, and returns a scalar mean over the batch in float32.
 """
 
-
 from keras import ops
 
 
@@ -171,4 +170,3 @@ def get(identifier, label_smoothing=0.0):
         f"{', '.join(sorted(ADVERSARIAL_LOSSES))}; or pass an "
         "kerasgan.losses.AdversarialLoss instance."
     )
-

@@ -33,7 +33,9 @@ def mode_statistics(samples, mixture, threshold_stds=3.0, min_count=None):
     covered = int((counts >= min_count).sum())
     histogram = counts / max(1, counts.sum())
     nonzero = histogram > 0
-    reverse_kl = float(np.sum(histogram[nonzero] * np.log(histogram[nonzero] * len(centers))))
+    reverse_kl = float(
+        np.sum(histogram[nonzero] * np.log(histogram[nonzero] * len(centers)))
+    )
     return {
         "modes_covered": covered,
         "num_modes": len(centers),

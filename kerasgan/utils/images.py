@@ -29,12 +29,18 @@ def image_grid(images, columns=None, padding=2, value_range=(-1.0, 1.0)):
     """
     images = to_uint8(images, value_range)
     if images.ndim != 4:
-        raise ValueError(f"image_grid needs a batch (n, h, w, c); got shape {images.shape}.")
+        raise ValueError(
+            f"image_grid needs a batch (n, h, w, c); got shape {images.shape}."
+        )
     n, height, width, channels = images.shape
     columns = columns or math.ceil(math.sqrt(n))
     rows = math.ceil(n / columns)
     grid = np.zeros(
-        (rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
+        (
+            rows * (height + padding) + padding,
+            columns * (width + padding) + padding,
+            channels,
+        ),
         dtype="uint8",
     )
     for index, image in enumerate(images):

@@ -34,10 +34,14 @@ def build_dcgan_generator(latent_dim, image_shape, filters):
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU()(x)  # Keras default slope 0.3, as the TF DCGAN tutorial
     x = layers.Reshape((height, width, width_filters))(x)
-    block_filters = [width_filters // 2] + [width_filters // 2 ** (i + 2) for i in range(steps - 1)]
+    block_filters = [width_filters // 2] + [
+        width_filters // 2 ** (i + 2) for i in range(steps - 1)
+    ]
     block_strides = [1] + [2] * (steps - 1)
     for block, stride in zip(block_filters, block_strides):
-        x = layers.Conv2DTranspose(block, 5, strides=stride, padding="same", use_bias=False)(x)
+        x = layers.Conv2DTranspose(
+            block, 5, strides=stride, padding="same", use_bias=False
+        )(x)
         x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU()(x)  # Keras default slope 0.3, as the TF DCGAN tutorial
     outputs = layers.Conv2DTranspose(
