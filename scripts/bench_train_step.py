@@ -74,55 +74,24 @@ RESULT_PREFIX = "BENCH_RESULT "
 
 
 # =============================================================================
-# torch threads: the same policy for kerasgan and the native loop
+# torch threads: the native loop runs with the threads kerasgan ended up with
 # =============================================================================
-def torch_threads_from_env():
-    """Thread counts the user asked for, or None to leave torch's choice (see docs)."""
-    threads = os.environ.get("BENCH_TORCH_THREADS")
-    interop = os.environ.get("BENCH_TORCH_INTEROP_THREADS")
-    return (int(threads) if threads else None, int(interop) if interop else None)
+THREADS_ENV = "BENCH_TORCH_THREADS"
 
 
-def configure_torch_threads():
-    """Applies BENCH_TORCH_* overrides; otherwise kerasgan's own policy applies.
+def apply_torch_thread_override():
+    """Sets torch's intra-op threads from BENCH_TORCH_THREADS, if given.
 
-    The native loop must run with the threads kerasgan would use, or the ratio
-    measures thread settings instead of overhead; the worker reports both counts.
+    The orchestrator passes the count the kerasgan row reported to the native row, so
+    both run with the same threads (kerasgan picks its count at import, see
+    docs/performance.md); set it yourself to compare counts. Called after kerasgan
+    is imported, so that an explicit value wins over the library's choice.
     """
-    import torch
+    threads = os.environ.get(THREADS_ENV)
+    if threads:
+        import torch
 
-    threads, interop = torch_threads_from_env()
-    if interop is not None:
-        torch.set_num_interop_threads(interop)
-    if threads is not None:
-        torch.set_num_threads(threads)
-    return threads
-
-
-def apply_kerasgan_torch_policy():
-    """What `kerasgan.backend.torch` does at import, replayed for the native loop."""
-    import torch
-
-    if os.environ.get("OMP_NUM_THREADS") or os.environ.get("BENCH_TORCH_THREADS"):
-        return
-    policy = getattr(_kerasgan_torch_policy(), "default_torch_threads", None)
-    if policy is not None:
-        torch.set_num_threads(policy())
-
-
-def _kerasgan_torch_policy():
-    # Importing the adapter module alone would import keras; read the policy from
-    # its source file instead, so the native process stays Keras-free.
-    import importlib.util
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, os.pardir, "kerasgan", "backend", "torch_threads.py")
-    if not os.path.exists(path):
-        return None
-    spec = importlib.util.spec_from_file_location("_kerasgan_torch_threads", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+        torch.set_num_threads(int(threads))
 
 
 # =============================================================================
@@ -201,6 +170,37 @@ def weights_for(model):
     return dcgan_weights() if model == "dcgan" else vanilla_weights()
 
 
+class OtherLoad:
+    """Average number of cores that *other* processes kept busy while this one ran.
+
+    The box is shared: a number above ~0.1 means the row was measured under contention.
+    Read from /proc/stat (all CPUs' busy time) minus this process's own CPU time.
+    """
+
+    def __enter__(self):
+        self.start = (self._busy_seconds(), self._own_seconds(), time.perf_counter())
+        return self
+
+    def __exit__(self, *exc):
+        busy, own, wall = (b - a for a, b in zip(self.start, (self._busy_seconds(), self._own_seconds(), time.perf_counter())))
+        self.cores = None if busy < 0 else max(busy - own, 0.0) / wall
+
+    @staticmethod
+    def _busy_seconds():
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except OSError:
+            return -1.0
+        idle = fields[3] + fields[4]  # idle + iowait
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _own_seconds():
+        times = os.times()
+        return times.user + times.system
+
+
 def count_parameters(tree):
     return int(sum(math.prod(v.shape) for v in tree.values()))
 
@@ -252,9 +252,10 @@ def run_kerasgan(model, steps, warmup, batch_size):
     gan.fit(warm, batch_size=batch_size, epochs=1, verbose=0)
 
     clock = batch_end_clock()
-    start = time.perf_counter()
-    gan.fit(timed, batch_size=batch_size, epochs=1, verbose=0, callbacks=[clock])
-    wall_s = time.perf_counter() - start
+    with OtherLoad() as load:
+        start = time.perf_counter()
+        gan.fit(timed, batch_size=batch_size, epochs=1, verbose=0, callbacks=[clock])
+        wall_s = time.perf_counter() - start
     params = {
         "g": int(sum(math.prod(v.shape) for v in gan.generator.trainable_variables)),
         "d": int(sum(math.prod(v.shape) for v in gan.discriminator.trainable_variables)),
@@ -264,7 +265,7 @@ def run_kerasgan(model, steps, warmup, batch_size):
     iterations = [int(gan.g_optimizer.iterations.numpy()), int(gan.d_optimizer.iterations.numpy())]
     if iterations != [total_steps, total_steps]:
         raise RuntimeError(f"optimizer iterations {iterations} != {total_steps} steps")
-    return compile_s, clock.stamps, wall_s, params
+    return compile_s, clock.stamps, wall_s, params, load.cores
 
 
 # =============================================================================
@@ -625,14 +626,15 @@ def run_native(backend, model, steps, warmup, batch_size):
     for real in warm:
         step(real)
     stamps = []
-    start = time.perf_counter()
-    for real in timed:
-        losses = step(real)
-        stamps.append(time.perf_counter())
-    wall_s = time.perf_counter() - start
+    with OtherLoad() as load:
+        start = time.perf_counter()
+        for real in timed:
+            losses = step(real)
+            stamps.append(time.perf_counter())
+        wall_s = time.perf_counter() - start
     if not all(math.isfinite(x) for x in losses):
         raise RuntimeError(f"non-finite native losses {losses}")
-    return compile_s, stamps, wall_s, params
+    return compile_s, stamps, wall_s, params, load.cores
 
 
 # =============================================================================
@@ -729,6 +731,10 @@ def run_conv_ops_worker(args):
     import numpy as np
 
     backend = os.environ["KERAS_BACKEND"]
+    if backend == "torch":
+        import kerasgan  # noqa: F401  (the same torch threads as the kerasgan rows)
+
+        apply_torch_thread_override()
     rng = np.random.default_rng(0)
     timings = {}
     for name, (x_shape, k_shape, stride, transposed) in DCGAN_CONVS.items():
@@ -763,14 +769,14 @@ def threads_info(backend):
 
 def run_worker(args):
     backend = os.environ["KERAS_BACKEND"]
-    if backend == "torch":
-        configure_torch_threads()
-        if args.impl == "native":
-            apply_kerasgan_torch_policy()
     if args.impl == "kerasgan":
-        compile_s, stamps, wall_s, params = run_kerasgan(args.model, args.steps, args.warmup, args.batch_size)
+        import kerasgan  # noqa: F401  (its torch thread policy runs at import)
+    if backend == "torch":
+        apply_torch_thread_override()
+    if args.impl == "kerasgan":
+        compile_s, stamps, wall_s, params, other_load = run_kerasgan(args.model, args.steps, args.warmup, args.batch_size)
     else:
-        compile_s, stamps, wall_s, params = run_native(backend, args.model, args.steps, args.warmup, args.batch_size)
+        compile_s, stamps, wall_s, params, other_load = run_native(backend, args.model, args.steps, args.warmup, args.batch_size)
     intervals_ms = [(b - a) * 1000.0 for a, b in zip(stamps[:-1], stamps[1:])]
     deciles = statistics.quantiles(intervals_ms, n=10)
     result = {
@@ -786,6 +792,7 @@ def run_worker(args):
         "mean_ms_wall": wall_s / len(stamps) * 1000.0,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "parameters": params,
+        "other_load_cores": other_load,
         **threads_info(backend),
     }
     print(RESULT_PREFIX + json.dumps(result), flush=True)
@@ -794,9 +801,9 @@ def run_worker(args):
 # =============================================================================
 # orchestration: one subprocess per row, then the table
 # =============================================================================
-def run_subprocess(backend, worker_args):
+def run_subprocess(backend, worker_args, extra_env=None):
     """Runs this script as a worker with KERAS_BACKEND set; returns its result dict."""
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {}))
     command = [sys.executable, os.path.abspath(__file__), "--worker", *worker_args]
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     for line in completed.stdout.splitlines():
@@ -819,7 +826,7 @@ def add_ratios(results):
 
 COLUMNS = (
     "backend", "model", "impl", "compile s", "ms/step (median)", "p10–p90 ms",
-    "images/s", "peak RSS MiB", "ratio kerasgan/native",
+    "images/s", "peak RSS MiB", "ratio kerasgan/native", "other load",
 )
 
 
@@ -833,6 +840,7 @@ def step_table(results, markdown):
             f"{r['batch_size'] / r['median_ms'] * 1000.0:.0f}",
             f"{r['peak_rss_mib']:.0f}",
             "" if r["ratio"] is None else f"{r['ratio']:.3f}",
+            "?" if r["other_load_cores"] is None else f"{r['other_load_cores']:.2f}",
         )
         for r in results
     ]
@@ -870,11 +878,14 @@ def benchmark_steps(args):
     results = []
     for backend in args.backends:
         for model in args.models:
-            for impl in IMPLEMENTATIONS:
+            extra_env = {}
+            for impl in IMPLEMENTATIONS:  # kerasgan first: native copies its threads
                 worker_args = ["--model", model, "--impl", impl, *common_worker_args(args)]
-                result = run_subprocess(backend, worker_args)
+                result = run_subprocess(backend, worker_args, extra_env)
                 results.append(result)
                 progress(f"{backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step")
+                if "torch_threads" in result and not os.environ.get(THREADS_ENV):
+                    extra_env[THREADS_ENV] = str(result["torch_threads"])
     add_ratios(results)
     return results, step_table(results, args.markdown)
 

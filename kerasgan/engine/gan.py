@@ -312,22 +312,24 @@ class GAN(keras.Model):
         """Maps latents to data with the generator."""
         return self.generator(latents, training=training)
 
-    def generate(self, n, seed=None, batch_size=256):
+    def generate(self, n, seed=None, labels=None, batch_size=256):
         """Generates `n` samples as a float32 NumPy array in the data range ([-1, 1]).
 
         Latents are drawn with NumPy from `seed`, so the same weights give the same
-        samples on every backend.
+        samples on every backend. Uses `sampling_generator` (the EMA generator when
+        the model keeps one).
 
         Args:
             n: number of samples.
             seed: integer seed of the latents; None draws fresh ones.
+            labels: class labels, one per sample, for conditional variants.
             batch_size: generator batch size (bounds memory).
 
         Returns:
             A NumPy array of shape `(n,) + data_shape`.
         """
         latents = self.latents_for(n, seed)
-        return self.generate_from_latents(latents, batch_size=batch_size)
+        return self.generate_from_latents(latents, labels=labels, batch_size=batch_size)
 
     def latents_for(self, n, seed=None):
         """The NumPy latents `generate(n, seed)` uses."""
@@ -336,19 +338,31 @@ class GAN(keras.Model):
         rng = np.random.default_rng(seed)
         return rng.standard_normal((int(n), self.latent_dim)).astype("float32")
 
+    @property
+    def sampling_generator(self):
+        """The network `generate` samples from: the generator itself by default."""
+        return self.generator
+
+    def check_labels(self, labels, n):
+        """Validates `generate`'s labels; unconditional models take none."""
+        if labels is not None:
+            raise ValueError(
+                f"{type(self).__name__} is unconditional: generate() takes no labels."
+            )
+        return None
+
     def generate_from_latents(self, latents, labels=None, batch_size=256):
-        """Runs the generator (inference mode) on given latents, in batches."""
+        """Runs `sampling_generator` (inference mode) on given latents, in batches."""
+        labels = self.check_labels(labels, len(latents))
         outputs = []
         with backend.no_grad():
             for start in range(0, len(latents), batch_size):
-                z = latents[start : start + batch_size]
+                z = ops.convert_to_tensor(latents[start : start + batch_size])
                 y = None if labels is None else labels[start : start + batch_size]
-                inputs = self.generator_inputs(ops.convert_to_tensor(z), y)
-                outputs.append(
-                    ops.convert_to_numpy(
-                        ops.cast(self.generator(inputs, training=False), "float32")
-                    )
+                images = self.sampling_generator(
+                    self.generator_inputs(z, y), training=False
                 )
+                outputs.append(ops.convert_to_numpy(ops.cast(images, "float32")))
         return np.concatenate(outputs, axis=0)
 
     # ------------------------------------------------------------------ config
