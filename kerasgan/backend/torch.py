@@ -1,6 +1,35 @@
 """PyTorch adapter: `torch.autograd.grad` per phase, eager by default."""
 
+import os
+
 import torch
+
+
+def _usable_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _limit_threads_on_small_machines():
+    """One intra-op thread on machines with at most 2 usable CPUs, unless the user chose.
+
+    With torch's default (one OpenMP thread per CPU) a 2-CPU machine that has anything
+    else running swings from ~270 ms to 1.8 s per DCGAN step, because OpenMP threads
+    spin at every barrier while their partner waits for a CPU; one thread is as fast
+    as two under load and much more stable (measurements: docs/performance.md). An
+    explicit choice wins: OMP_NUM_THREADS / MKL_NUM_THREADS, a `torch.set_num_threads`
+    made before importing kerasgan (torch no longer at its default) or after it.
+    """
+    if os.environ.get("OMP_NUM_THREADS") or os.environ.get("MKL_NUM_THREADS"):
+        return
+    cpus = _usable_cpus()
+    if cpus <= 2 and torch.get_num_threads() == cpus > 1:
+        torch.set_num_threads(1)
+
+
+_limit_threads_on_small_machines()
 
 
 def train_step(model, data):

@@ -1,18 +1,37 @@
 """A fit() callback writing a grid of samples from fixed latents every N epochs."""
 
+import os
 import pathlib
 
 import keras
+import numpy as np
 
-from kerasgan.utils.images import image_grid
-from kerasgan.utils.images import save_png
+from kerasgan.callbacks.periodic import PeriodicWriter
+from kerasgan.utils.images import image_grid, save_samples
 
 
-class SampleGrid(keras.callbacks.Callback):
-    """Writes `epoch_NNN.png`: a grid of `n` samples from the same latents each time.
+def fixed_labels(model, n):
+    """Labels 0, 1, 2, ... cycling through the classes of a conditional model.
 
-    Fixed latents (from `seed`) make the grids of successive epochs comparable.
-    Works with any kerasgan model (it calls `model.generate`).
+    Returns:
+        An int32 array of `n` labels, or None for unconditional models (no
+        `num_classes` attribute).
+    """
+    num_classes = getattr(model, "num_classes", None)
+    if not num_classes:
+        return None
+    return (np.arange(n) % num_classes).astype("int32")
+
+
+class SampleGrid(PeriodicWriter):
+    """Writes `epoch_NNN.png`: `n` samples from the same latents (and labels) each time.
+
+    Fixed latents (from `seed`) make the grids of successive epochs comparable;
+    conditional models (with a `num_classes` attribute) get the fixed labels
+    0, 1, 2, ... cycling through the classes. Samples come from `model.generate`, so from the EMA generator when
+    the model keeps one. 2-D data (toy sets) is drawn as a scatter plot. When a
+    `keras.callbacks.TensorBoard` callback is in the same `fit()`, each image grid
+    is also written to its log dir (run "samples", tag "samples").
 
     Args:
         directory: where the PNGs go (created if missing).
@@ -29,29 +48,31 @@ class SampleGrid(keras.callbacks.Callback):
     """
 
     def __init__(self, directory, every=1, n=64, seed=0, scale=2):
-        super().__init__()
-        if int(every) < 1:
-            raise ValueError(f"every must be a positive number of epochs; got {every}.")
+        super().__init__(every)
         self.directory = pathlib.Path(directory)
-        self.every = int(every)
         self.n = int(n)
         self.seed = seed
         self.scale = int(scale)
-        self.written = []
-        self._epochs_seen = 0
+        self.tensorboard_dir = None
 
-    def on_epoch_end(self, epoch, logs=None):
-        self._epochs_seen = epoch + 1
-        if (epoch + 1) % self.every == 0:
-            self.write(epoch + 1)
-
-    def on_train_end(self, logs=None):
-        if self._epochs_seen and self._epochs_seen % self.every:
-            self.write(self._epochs_seen)
+    def set_peers(self, callbacks):
+        """Finds a TensorBoard callback of the same `fit()` (called by `GAN.fit`)."""
+        boards = [c for c in callbacks if isinstance(c, keras.callbacks.TensorBoard)]
+        if boards:
+            self.tensorboard_dir = os.path.join(boards[0].log_dir, "samples")
 
     def write(self, epoch):
-        images = self.model.generate(self.n, seed=self.seed)
-        path = self.directory / f"epoch_{epoch:03d}.png"
-        save_png(image_grid(images), path, scale=self.scale)
+        samples = self.model.generate(
+            self.n, seed=self.seed, labels=fixed_labels(self.model, self.n)
+        )
+        path = save_samples(
+            samples, self.directory / f"epoch_{epoch:03d}.png", scale=self.scale
+        )
+        if self.tensorboard_dir and samples.ndim == 4:
+            from kerasgan.backend import summary
+
+            summary.write_image(
+                self.tensorboard_dir, "samples", image_grid(samples), epoch
+            )
         self.written.append(path)
         return path

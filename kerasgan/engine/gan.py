@@ -7,11 +7,13 @@ import numpy as np
 from keras import ops
 
 from kerasgan import backend
+from kerasgan.backend import rng
 from kerasgan import losses as losses_lib
 from kerasgan.engine import validation
 from kerasgan.engine.optimizer import GANOptimizer
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
+from kerasgan.layers.diff_augment import DiffAugment
 
 Phase = collections.namedtuple(
     "Phase", ["name", "loss_fn", "variables", "optimizer", "repeats"]
@@ -46,6 +48,9 @@ class GAN(keras.Model):
         latent_dim: size of the latent vector.
         n_critic: discriminator steps per generator step.
         seed: seed of the training RNG (latents, penalty interpolation); None draws one.
+        ema_decay: when set (e.g. 0.999), keep an exponential moving average of the
+            generator's weights, `ema_generator`, updated every train step and used
+            by `generate` (see `enable_ema`).
         **kwargs: `keras.Model` arguments (`name`, `dtype`).
 
     Example:
@@ -63,7 +68,14 @@ class GAN(keras.Model):
     """
 
     def __init__(
-        self, generator, discriminator, latent_dim, n_critic=1, seed=None, **kwargs
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        n_critic=1,
+        seed=None,
+        ema_decay=None,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         if int(n_critic) < 1:
@@ -74,10 +86,18 @@ class GAN(keras.Model):
         self.n_critic = int(n_critic)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
-        self.data_shape = tuple(discriminator.input_shape[1:])
+        # From G: a conditional D also takes labels.
+        self.data_shape = tuple(generator.output_shape[1:])
         self.adversarial_loss = None
         self.penalty = None
+        self.augment = None
+        self.feature_matching = 0.0
+        self.historical_averaging = 0.0
         self._trackers = {}
+        self.ema_generator = None
+        self.ema_decay = None
+        if ema_decay is not None:
+            self.enable_ema(ema_decay)
         # G and D are built models; building the GAN on a real batch would call
         # `self(x)` with data, not latents.
         self.built = True
@@ -91,6 +111,9 @@ class GAN(keras.Model):
         gradient_penalty=None,
         penalty_weight=None,
         label_smoothing=0.0,
+        augment=None,
+        feature_matching=0.0,
+        historical_averaging=0.0,
         **kwargs,
     ):
         """Configures training.
@@ -103,6 +126,14 @@ class GAN(keras.Model):
             gradient_penalty: None, "wgan_gp" or "r1".
             penalty_weight: λ of the penalty (default 10).
             label_smoothing: one-sided label smoothing of the real target.
+            augment: DiffAugment policy applied to real and fake images whenever D
+                sees them in training, e.g. "color,translation,cutout" (or a
+                `kerasgan.layers.DiffAugment`); None for none.
+            feature_matching: weight of the feature-matching term added to G's loss
+                (Salimans et al. 2016): the squared distance between the mean
+                features of real and fake batches at D's layer named "features".
+            historical_averaging: weight of the penalty `||θ - θ̄||²` on both networks,
+                θ̄ the running average of past parameters (Salimans et al. 2016).
             **kwargs: `keras.Model.compile` arguments such as `jit_compile`,
                 `run_eagerly`, `steps_per_execution`.
         """
@@ -129,6 +160,7 @@ class GAN(keras.Model):
         d_optimizer = self._prepare_optimizer(d_optimizer)
         self.adversarial_loss = losses_lib.get(loss, label_smoothing=label_smoothing)
         self.penalty = losses_lib.get_penalty(gradient_penalty, penalty_weight)
+        self._configure_techniques(augment, feature_matching, historical_averaging)
         self.optimizer = GANOptimizer(g_optimizer, d_optimizer)
         self.optimizer.build_for(
             self.generator.trainable_variables, self.discriminator.trainable_variables
@@ -141,6 +173,7 @@ class GAN(keras.Model):
             "gradient_penalty": self.penalty.name if self.penalty else None,
             "penalty_weight": self.penalty.weight if self.penalty else None,
             "label_smoothing": self.adversarial_loss.label_smoothing,
+            **self._techniques_config(),
             **{
                 k: v
                 for k, v in kwargs.items()
@@ -155,6 +188,71 @@ class GAN(keras.Model):
         ):
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         return optimizer
+
+    def _configure_techniques(self, augment, feature_matching, historical_averaging):
+        """DiffAugment, feature matching and historical averaging (compile options)."""
+        self.augment = augment if augment is None else self._as_diff_augment(augment)
+        self.feature_matching = float(feature_matching)
+        self.historical_averaging = float(historical_averaging)
+        if self.feature_matching:
+            self._discriminator_features = self._features_function()
+        if self.historical_averaging and not hasattr(self, "_historical_averages"):
+            # Non-trainable variables of the model: they thread through JAX's jitted
+            # state and are saved with the weights.
+            self._historical_averages = [
+                keras.Variable(
+                    ops.convert_to_numpy(v), trainable=False, name="historical_average"
+                )
+                for v in self._averaged_variables()
+            ]
+
+    @staticmethod
+    def _as_diff_augment(augment):
+        return augment if isinstance(augment, DiffAugment) else DiffAugment(augment)
+
+    def _features_function(self):
+        try:
+            features = self.discriminator.get_layer("features")
+        except ValueError:
+            raise ValueError(
+                "feature_matching reads the discriminator's layer named 'features' "
+                "(the kerasgan.models.networks builders name it); this discriminator "
+                "has none."
+            ) from None
+        model = keras.Model(self.discriminator.inputs, features.output)
+        # A function, not a tracked sub-model: its weights are D's and must be neither
+        # listed twice nor saved twice.
+        return model.__call__
+
+    def _techniques_config(self):
+        config = {}
+        if self.augment is not None:
+            config["augment"] = ",".join(self.augment.policy)
+        if self.feature_matching:
+            config["feature_matching"] = self.feature_matching
+        if self.historical_averaging:
+            config["historical_averaging"] = self.historical_averaging
+        return config
+
+    def _averaged_variables(self):
+        return self.generator.trainable_variables + self.discriminator.trainable_variables
+
+    def historical_averaging_penalty(self, variables):
+        """`weight · Σ ||θ - θ̄||²` over `variables`, θ̄ their running averages."""
+        averages = self._historical_averages_of(variables)
+        distances = [ops.sum(ops.square(v - a)) for v, a in zip(variables, averages)]
+        return self.historical_averaging * ops.sum(ops.stack(distances))
+
+    def _historical_averages_of(self, variables):
+        index = {id(v): i for i, v in enumerate(self._averaged_variables())}
+        return [self._historical_averages[index[id(v)]] for v in variables]
+
+    def _update_historical_averages(self, phase):
+        # θ̄ is the mean of θ_0..θ_k after k updates of this phase's optimizer.
+        count = ops.cast(phase.optimizer.iterations, "float32") + 1.0
+        averages = self._historical_averages_of(phase.variables)
+        for variable, average in zip(phase.variables, averages):
+            average.assign(average + (ops.stop_gradient(variable) - average) / count)
 
     @property
     def g_optimizer(self):
@@ -216,8 +314,26 @@ class GAN(keras.Model):
 
     def discriminate(self, images, labels, training=True):
         return self.discriminator(
-            self.discriminator_inputs(images, labels), training=training
+            self.discriminator_view(images, labels, training), training=training
         )
+
+    def discriminator_view(self, images, labels, training=True):
+        """D's inputs for `images`: DiffAugment-ed in training when enabled.
+
+        Penalties call D with `training=False` and see the images unaugmented: a
+        random op inside the nested input gradient is not expressible on JAX.
+        """
+        if training and self.augment is not None:
+            images = self.augment(images, self.seed_generator)
+        return self.discriminator_inputs(images, labels)
+
+    def feature_matching_loss(self, real, fake, labels):
+        """Squared distance of the mean D features of real and fake (per feature)."""
+        features = self._discriminator_features
+        real_features = features(self.discriminator_view(real, labels), training=True)
+        fake_features = features(self.discriminator_view(fake, labels), training=True)
+        real_mean = ops.stop_gradient(ops.mean(real_features, axis=0))
+        return ops.mean(ops.square(real_mean - ops.mean(fake_features, axis=0)))
 
     def discriminator_loss(self, real, labels):
         """The discriminator phase's loss and logs for one batch of real data."""
@@ -230,17 +346,21 @@ class GAN(keras.Model):
             "d_real": ops.mean(self.adversarial_loss.score(real_logits)),
             "d_fake": ops.mean(self.adversarial_loss.score(fake_logits)),
         }
-        if self.penalty is not None:
-            penalty = self.penalty(
-                lambda x: self.discriminate(x, labels, training=False),
-                real,
-                fake,
-                self.seed_generator,
-            )
-            logs[self.penalty.name] = penalty
-            loss = loss + penalty
+        loss = self._add_penalty(loss, logs, real, fake, labels)
         logs["d_loss"] = loss
         return loss, logs
+
+    def _add_penalty(self, loss, logs, real, fake, labels):
+        if self.penalty is None:
+            return loss
+        penalty = self.penalty(
+            lambda x: self.discriminate(x, labels, training=False),
+            real,
+            fake,
+            self.seed_generator,
+        )
+        logs[self.penalty.name] = penalty
+        return loss + penalty
 
     def generator_loss(self, real, labels):
         """The generator phase's loss and logs for one batch of real data."""
@@ -248,7 +368,14 @@ class GAN(keras.Model):
         fake = self.generate_fakes(batch_size, labels)
         fake_logits = self.discriminate(fake, labels)
         loss = self.adversarial_loss.generator_loss(fake_logits)
+        loss = self._add_feature_matching(loss, real, fake, labels)
         return loss, {"g_loss": loss}
+
+    def _add_feature_matching(self, loss, real, fake, labels):
+        if not self.feature_matching:
+            return loss
+        matching = self.feature_matching_loss(real, fake, labels)
+        return loss + self.feature_matching * ops.cast(matching, loss.dtype)
 
     # -------------------------------------------------------------- train step
     def train_step(self, *args):
@@ -264,17 +391,38 @@ class GAN(keras.Model):
             for name, value in logs.items():
                 if name in self._trackers:
                     self._trackers[name].update_state(value)
+        if self.ema_generator is not None:
+            self._update_ema()
         self.optimizer.iterations.assign_add(1)
         return {name: tracker.result() for name, tracker in self._trackers.items()}
 
     def _run_phase(self, phase, real, labels):
         def scaled_loss():
             loss, logs = phase.loss_fn(real, labels)
+            if self.historical_averaging:
+                loss = loss + self.historical_averaging_penalty(phase.variables)
             return phase.optimizer.scale_loss(loss), logs
 
         _, logs, gradients = backend.value_and_grad(scaled_loss, phase.variables)
         backend.apply_gradients(phase.optimizer, gradients, phase.variables)
+        if self.historical_averaging:
+            self._update_historical_averages(phase)
         return logs
+
+    def _update_ema(self):
+        # Early steps use a smaller decay, (1 + t) / (10 + t) as in
+        # tf.train.ExponentialMovingAverage, so the average is not stuck near the
+        # initial weights. Non-trainable weights (batch-norm statistics) are copied.
+        step = ops.cast(self.optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        with backend.no_grad():
+            for average, weight in zip(
+                self.ema_generator.weights, self.generator.weights
+            ):
+                if weight.trainable:
+                    average.assign(decay * average + (1.0 - decay) * weight)
+                else:
+                    average.assign(weight)
 
     def _unpack(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -283,20 +431,32 @@ class GAN(keras.Model):
 
     # ------------------------------------------------------------------ fit
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
-        """`keras.Model.fit`, checking inputs first and stopping on non-finite losses."""
+        """`keras.Model.fit`, checking inputs first and stopping on non-finite losses.
+
+        A `kerasgan.callbacks.NonFiniteLossGuard` is added unless `callbacks` holds
+        one (give one a path to keep the last good weights on disk); training that
+        turns NaN/inf stops and raises `FloatingPointError` after `fit` returns.
+        """
         if not isinstance(getattr(self, "optimizer", None), GANOptimizer):
             raise RuntimeError(
                 f"{type(self).__name__} is not compiled: call gan.compile(g_optimizer=..., "
                 "d_optimizer=...) before fit()."
             )
         validation.check_training_data(x, self.data_shape, type(self).__name__)
-        if hasattr(x, "element_spec"):
-            # A tf.data pipeline shuffles itself; Keras warns when asked again.
+        if not hasattr(x, "shape"):
+            # Pipelines and generators shuffle themselves; Keras warns when asked to.
             kwargs.setdefault("shuffle", False)
-        guard = validation.NonFiniteLossGuard()
-        history = super().fit(
-            x, y, *args, callbacks=[guard, *(callbacks or [])], **kwargs
-        )
+        callbacks = list(callbacks or [])
+        guards = [c for c in callbacks if isinstance(c, validation.NonFiniteLossGuard)]
+        guard = guards[0] if guards else validation.NonFiniteLossGuard()
+        if not guards:
+            callbacks.insert(0, guard)
+        for callback in callbacks:
+            # Callbacks that cooperate with others (SampleGrid writes to TensorBoard's
+            # log dir) get to see the list; Keras gives a callback only the model.
+            if hasattr(callback, "set_peers"):
+                callback.set_peers(callbacks)
+        history = super().fit(x, y, *args, callbacks=callbacks, **kwargs)
         if guard.error:
             raise FloatingPointError(guard.error)
         return history
@@ -340,8 +500,30 @@ class GAN(keras.Model):
 
     @property
     def sampling_generator(self):
-        """The network `generate` samples from: the generator itself by default."""
-        return self.generator
+        """The network `generate` samples from: the EMA generator when kept, else G."""
+        return self.generator if self.ema_generator is None else self.ema_generator
+
+    def enable_ema(self, decay=0.999):
+        """Keeps an exponential moving average (EMA) of the generator's weights.
+
+        `ema_generator`, a non-trainable copy of the generator, is updated at the end
+        of every train step inside the (jitted) step, saved with the model, and used
+        by `generate` and the callbacks. Its variables belong to the model, so create
+        it before `fit()` (`GAN(..., ema_decay=...)` or the `GeneratorEMA` callback).
+
+        Args:
+            decay: the EMA decay in (0, 1), e.g. 0.999.
+        """
+        if not 0.0 < float(decay) < 1.0:
+            raise ValueError(f"ema_decay must lie in (0, 1), e.g. 0.999; got {decay}.")
+        if self.ema_generator is None:
+            ema_generator = keras.models.clone_model(self.generator)
+            ema_generator.set_weights(self.generator.get_weights())
+            ema_generator.trainable = False
+            self.ema_generator = ema_generator
+        self.ema_decay = float(decay)
+        # The decay and the EMA update are fixed when the step is traced.
+        self.train_function = None
 
     def check_labels(self, labels, n):
         """Validates `generate`'s labels; unconditional models take none."""
@@ -373,6 +555,7 @@ class GAN(keras.Model):
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
             "n_critic": self.n_critic,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
         }
 
     def get_config(self):
@@ -390,6 +573,33 @@ class GAN(keras.Model):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
+
+    def _rng_states(self):
+        # `variables` lists the SeedGenerator states (the model's and e.g. Dropout's);
+        # `weights` does not, and Keras does not save them: a resumed run needs them
+        # (and, on torch, the global RNG unseeded Dropout layers draw from).
+        weights = {id(v) for v in self.weights}
+        return [v for v in self.variables if id(v) not in weights]
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, state in enumerate(self._rng_states()):
+            store[f"rng_{i}"] = state
+        global_state = rng.global_state()
+        if global_state is not None:
+            store["rng_global"] = global_state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        states = self._rng_states()
+        for i, state in enumerate(states):
+            if f"rng_{i}" in keys:  # files saved before RNG states were kept lack them
+                state.assign(store[f"rng_{i}"])
+        if "rng_global" in keys:
+            rng.set_global_state(store["rng_global"])
+        super().load_own_variables(
+            {k: store[k] for k in keys if not k.startswith("rng_")}
+        )
 
     def get_compile_config(self):
         return getattr(self, "_gan_compile_config", None)

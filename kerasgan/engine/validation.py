@@ -5,6 +5,8 @@ import math
 import keras
 import numpy as np
 
+from kerasgan.utils.files import atomic_path
+
 
 def _shape_mismatch_message(got, expected, model_name):
     return (
@@ -63,21 +65,56 @@ def _is_finite(value):
 class NonFiniteLossGuard(keras.callbacks.Callback):
     """Stops training cleanly when a logged loss turns NaN or inf.
 
-    Raising inside a callback would leave JAX's model state unsynchronised, so the
-    guard asks `fit()` to stop and `GAN.fit` raises `error` afterwards.
+    `GAN.fit` adds one automatically; pass your own to keep the last good weights on
+    disk. Raising inside a callback would leave JAX's model state unsynchronised, so
+    the guard asks `fit()` to stop and `GAN.fit` raises `FloatingPointError(error)`
+    afterwards.
+
+    Args:
+        last_good_path: a `.weights.h5` path. At every epoch end with finite logs the
+            weights (optimizers and RNG states included) are written there
+            atomically, and the error names the file.
+
+    Example:
+
+    ```python
+    guard = kerasgan.callbacks.NonFiniteLossGuard("runs/last_good.weights.h5")
+    gan.fit(ds, epochs=50, callbacks=[guard])  # FloatingPointError on NaN
+    ```
     """
 
-    def __init__(self):
+    def __init__(self, last_good_path=None):
         super().__init__()
-        self.error = None
+        self.last_good_path = last_good_path
+        self.last_good_epoch = None
+        self.failure = None
+
+    @property
+    def error(self):
+        """Why training stopped, with where the last good weights are; None if it did not."""
+        if self.failure is None or self.last_good_epoch is None:
+            return self.failure
+        return (
+            f"{self.failure} The weights after epoch {self.last_good_epoch}, the last "
+            f"with finite losses, are in {self.last_good_path}: "
+            "model.load_weights(path) restores them."
+        )
 
     def on_train_batch_end(self, batch, logs=None):
         bad = {k: v for k, v in (logs or {}).items() if not _is_finite(v)}
-        if bad and self.error is None:
-            self.error = (
+        if bad and self.failure is None:
+            self.failure = (
                 f"Training stopped at batch {batch}: non-finite values {bad}. "
                 "Common causes: NaN/inf in the input data (check np.isfinite(x).all() "
                 "on every batch), a learning rate that is too high, or a diverging "
                 "loss; try a lower learning rate, gradient penalty or spectral norm."
             )
             self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        finite = all(_is_finite(v) for v in (logs or {}).values())
+        if self.last_good_path is None or self.failure is not None or not finite:
+            return
+        with atomic_path(self.last_good_path) as tmp:
+            self.model.save_weights(tmp)
+        self.last_good_epoch = epoch + 1

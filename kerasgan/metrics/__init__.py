@@ -1,3 +1,27 @@
-"""Evaluation metrics."""
+"""Evaluation metrics: FID, KID, precision/recall, density/coverage, classifier score,
+mode coverage, on Inception or domain-classifier features; toy 2-D mode statistics.
 
+Every result is a `MetricResult` that carries its N and its extractor.
+"""
+
+from kerasgan.metrics.classifier_score import classifier_score_from_logits
+from kerasgan.metrics.density_coverage import density_coverage_from_features
+from kerasgan.metrics.evaluation import FID
+from kerasgan.metrics.evaluation import KID
+from kerasgan.metrics.evaluation import ClassifierScore
+from kerasgan.metrics.evaluation import DensityCoverage
+from kerasgan.metrics.evaluation import ModeCoverage
+from kerasgan.metrics.evaluation import PrecisionRecall
+from kerasgan.metrics.evaluation import evaluate
+from kerasgan.metrics.extractors import FeatureExtractor
+from kerasgan.metrics.extractors import get_extractor
+from kerasgan.metrics.features import extract
+from kerasgan.metrics.inception import inception_score
+from kerasgan.metrics.kid import kid_from_features
+from kerasgan.metrics.mode_coverage import mode_coverage
+from kerasgan.metrics.precision_recall import precision_recall_from_features
+from kerasgan.metrics.results import MetricResult
+from kerasgan.metrics.stats import FeatureStatistics
+from kerasgan.metrics.stats import fid_from_features
+from kerasgan.metrics.stats import frechet_distance
 from kerasgan.metrics.toy import mode_statistics

@@ -19,8 +19,18 @@ def mode_statistics(samples, mixture, threshold_stds=3.0, min_count=None):
 
     Returns:
         A dict: `modes_covered`, `num_modes`, `high_quality` (a fraction),
-        `reverse_kl` (KL of the mode histogram of high-quality samples from uniform),
-        and `num_samples`.
+        `reverse_kl` (KL of the mode histogram of high-quality samples from uniform;
+        infinite when no sample is of high quality), and `num_samples`.
+
+    Example:
+
+    ```python
+    mixture = kerasgan.data.ring8()
+    stats = kerasgan.metrics.mode_statistics(gan.generate(2500, seed=0), mixture)
+    ```
+
+    Protocol of VEEGAN (https://arxiv.org/abs/1705.07761) and PacGAN
+    (https://arxiv.org/abs/1712.04086).
     """
     samples = np.asarray(samples, dtype="float64")
     centers = mixture.centers
@@ -31,11 +41,15 @@ def mode_statistics(samples, mixture, threshold_stds=3.0, min_count=None):
     if min_count is None:
         min_count = max(1, int(0.25 * len(samples) / len(centers)))
     covered = int((counts >= min_count).sum())
-    histogram = counts / max(1, counts.sum())
-    nonzero = histogram > 0
-    reverse_kl = float(
-        np.sum(histogram[nonzero] * np.log(histogram[nonzero] * len(centers)))
-    )
+    # With no high-quality sample there is no histogram: the divergence is infinite,
+    # not 0 (which would read as a perfect generator).
+    reverse_kl = float("inf")
+    if counts.sum():
+        histogram = counts / counts.sum()
+        nonzero = histogram > 0
+        reverse_kl = float(
+            np.sum(histogram[nonzero] * np.log(histogram[nonzero] * len(centers)))
+        )
     return {
         "modes_covered": covered,
         "num_modes": len(centers),

@@ -1,4 +1,12 @@
 """GAN variants, one folder each."""
 
+from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.dcgan.dcgan import DCGAN
+from kerasgan.models.lsgan.lsgan import LSGAN
+from kerasgan.models.network_gan import NetworkGAN
+from kerasgan.models.sagan.sagan import SAGAN
+from kerasgan.models.sngan.sngan import SNGAN
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
+from kerasgan.models.wgan.wgan import WGAN
+from kerasgan.models.wgan_gp.wgan_gp import WGANGP

@@ -52,10 +52,55 @@ def image_grid(images, columns=None, padding=2, value_range=(-1.0, 1.0)):
 
 def save_png(array, path, scale=1):
     """Writes a uint8 `(H, W, 1|3)` array as a PNG, atomically; `scale` enlarges it."""
+    image = _to_pil(array, scale)
+    with atomic_path(path) as tmp:
+        image.save(tmp, format="PNG")
+    return path
+
+
+def save_gif(frames, path, duration_ms=100, scale=1):
+    """Writes uint8 `(H, W, 1|3)` frames as a looping animated GIF, atomically."""
+    images = [_to_pil(frame, scale) for frame in frames]
+    with atomic_path(path) as tmp:
+        images[0].save(
+            tmp,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=duration_ms,
+            loop=0,
+        )
+    return path
+
+
+def save_samples(samples, path, scale=2, columns=None):
+    """Writes generated samples as a PNG: a grid for images, a scatter for 2-D points.
+
+    Args:
+        samples: `(n, h, w, c)` images in [-1, 1] or `(n, 2)` points.
+        path: the PNG path (written atomically).
+        scale: integer enlargement of an image grid.
+        columns: images per row of the grid.
+
+    Returns:
+        `path`.
+    """
+    samples = np.asarray(samples)
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        from kerasgan.utils.plots import save_scatter
+
+        return save_scatter(samples, path)
+    if samples.ndim != 4:
+        raise ValueError(
+            "save_samples draws images (n, h, w, c) or 2-D points (n, 2); got samples "
+            f"of shape {samples.shape}."
+        )
+    return save_png(image_grid(samples, columns=columns), path, scale=scale)
+
+
+def _to_pil(array, scale):
     array = np.asarray(array)
     image = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
     if scale != 1:
         image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    with atomic_path(path) as tmp:
-        image.save(tmp, format="PNG")
-    return path
+    return image

@@ -1,0 +1,91 @@
+"""Metrics callback: FID, KID, ... every N epochs, into the epoch logs."""
+
+import keras
+
+from kerasgan.callbacks.periodic import check_every
+from kerasgan.metrics import compute, evaluation, extractors, features
+
+
+class Metrics(keras.callbacks.Callback):
+    """Computes evaluation metrics every `every` epochs and adds them to the logs.
+
+    The values land in the epoch logs under their result names ("fid", "kid",
+    "kid_std", "precision", ...), so `ModelCheckpoint(monitor="fid", mode="min")`,
+    `EarlyStopping(monitor="fid", mode="min")` and the History see them. List this
+    callback before those that read it. On the epochs in between the keys are
+    absent, and EarlyStopping neither counts nor resets its patience.
+
+    Args:
+        metrics: a name or names: "fid", "kid", "precision_recall",
+            "density_coverage", "classifier_score", "mode_coverage".
+        dataset: the real data: a `kerasgan.data` name (features cached on disk),
+            an image array or a `tf.data.Dataset`.
+        every: compute after every `every`-th epoch (and never in between).
+        num_samples: generated samples (and real ones, capped at the split size).
+        extractor: "inception", "mnist", "fashion-mnist" or a `FeatureExtractor`;
+            defaults to the dataset's domain classifier, else Inception.
+        split: the real split ("test" where there is one).
+        seed: latent seed: every evaluation uses the same latents.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=20, callbacks=[
+        kerasgan.callbacks.Metrics("fid", dataset="fashion-mnist", every=5,
+                                   num_samples=2000),
+        keras.callbacks.ModelCheckpoint("best.keras", monitor="fid", mode="min",
+                                        save_best_only=True),
+    ])
+    ```
+    """
+
+    def __init__(
+        self,
+        metrics="fid",
+        dataset=None,
+        every=1,
+        num_samples=2000,
+        extractor=None,
+        split=None,
+        seed=0,
+    ):
+        super().__init__()
+        if dataset is None:
+            raise ValueError(
+                "Metrics needs the real data: dataset='fashion-mnist' (a name), "
+                "an image array or a tf.data.Dataset."
+            )
+        self.metric_names = compute.check_metrics(metrics)
+        self.dataset = dataset
+        self.every = check_every(every)
+        self.num_samples = int(num_samples)
+        self.extractor = extractor
+        self.split = split
+        self.seed = seed
+        self._real = None
+
+    def _prepare(self):
+        # Extractor and real features once per callback, not once per evaluation.
+        if self.extractor is None:
+            if not isinstance(self.dataset, str):
+                raise ValueError("Pass extractor= when dataset is not a dataset name.")
+            self.extractor = evaluation.default_extractor(self.dataset)
+        self.extractor = extractors.get_extractor(self.extractor)
+        if compute.NEEDS_REAL.intersection(self.metric_names):
+            self._real = evaluation.source_features(
+                self.dataset, self.extractor, self.num_samples, self.split
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every or logs is None:
+            return
+        if not isinstance(self.extractor, extractors.FeatureExtractor):
+            self._prepare()
+        fake = features.extract(self.extractor, self.model, self.num_samples, self.seed)
+        results = compute.compute(
+            self.metric_names, self._real, fake, self.extractor.name
+        )
+        for name, result in results.items():
+            logs[name] = result.value
+            if result.std is not None:
+                logs[f"{name}_std"] = result.std

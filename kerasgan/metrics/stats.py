@@ -1,0 +1,93 @@
+"""Streaming feature statistics and the Fréchet distance, in float64."""
+
+import numpy as np
+import scipy.linalg
+
+
+class FeatureStatistics:
+    """Mean and covariance of features, accumulated batch by batch in float64.
+
+    Memory stays `O(d²)` whatever the number of samples, so FID statistics of a
+    large set never need all its features at once.
+
+    Example:
+
+    ```python
+    stats = FeatureStatistics()
+    for batch in feature_batches:
+        stats.update(batch)
+    mu, sigma = stats.mean, stats.covariance
+    ```
+    """
+
+    def __init__(self):
+        self.count = 0
+        self._sum = None
+        self._outer = None
+
+    def update(self, features):
+        features = np.asarray(features, dtype="float64")
+        features = features.reshape(len(features), -1)
+        if self._sum is None:
+            dim = features.shape[1]
+            self._sum = np.zeros(dim)
+            self._outer = np.zeros((dim, dim))
+        self.count += len(features)
+        self._sum += features.sum(axis=0)
+        self._outer += features.T @ features
+        return self
+
+    @classmethod
+    def from_features(cls, features, batch_size=4096):
+        stats = cls()
+        for start in range(0, len(features), batch_size):
+            stats.update(features[start : start + batch_size])
+        return stats
+
+    @property
+    def mean(self):
+        return self._sum / self.count
+
+    @property
+    def covariance(self):
+        if self.count < 2:
+            raise ValueError("A covariance needs at least 2 samples.")
+        mean = self.mean
+        return (self._outer - self.count * np.outer(mean, mean)) / (self.count - 1)
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
+    """Fréchet distance between two Gaussians, in float64 with `scipy.linalg.sqrtm`.
+
+    `‖μ1 − μ2‖² + Tr(Σ1 + Σ2 − 2 (Σ1 Σ2)^½)`, the FID of Heusel et al. 2017
+    (https://arxiv.org/abs/1706.08500).
+
+    Args:
+        mu1, sigma1: mean and covariance of the first set.
+        mu2, sigma2: mean and covariance of the second set.
+        eps: diagonal offset used only when the product is singular (as in the
+            reference implementation).
+
+    Returns:
+        A float.
+    """
+    mu1, mu2 = np.asarray(mu1, "float64"), np.asarray(mu2, "float64")
+    sigma1, sigma2 = np.asarray(sigma1, "float64"), np.asarray(sigma2, "float64")
+    covmean = scipy.linalg.sqrtm(sigma1 @ sigma2)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(len(sigma1)) * eps
+        covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
+    # sqrtm of a product of PSD matrices is real up to round-off.
+    covmean = np.real(covmean)
+    diff = mu1 - mu2
+    value = diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean)
+    return float(max(value, 0.0))
+
+
+def fid_from_features(real, fake):
+    """FID between two feature arrays (or `FeatureStatistics`)."""
+    real, fake = (
+        s if isinstance(s, FeatureStatistics) else FeatureStatistics.from_features(s)
+        for s in (real, fake)
+    )
+    return frechet_distance(real.mean, real.covariance, fake.mean, fake.covariance)

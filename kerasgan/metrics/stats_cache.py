@@ -1,0 +1,66 @@
+"""Real-data features, cached per (dataset, split, extractor, N) and content hash."""
+
+import hashlib
+
+import numpy as np
+
+from kerasgan import data
+from kerasgan.metrics import cache
+from kerasgan.metrics import extractors
+from kerasgan.metrics import features
+from kerasgan.utils.files import atomic_path
+
+
+def default_split(dataset):
+    """ "test" where the dataset has one (the usual FID reference), else "train"."""
+    sizes = data.registry.resolve(dataset).info.size
+    return "test" if "test" in sizes else "train"
+
+
+def real_images(dataset, split=None, num_samples=None, seed=0):
+    """`num_samples` images of a dataset split, a fixed random subset when fewer than all.
+
+    A random subset rather than the first N: some datasets are sorted by class.
+    """
+    x, _ = data.load_numpy(dataset, split=split or default_split(dataset))
+    if num_samples is None or num_samples >= len(x):
+        return x
+    rng = np.random.default_rng(seed)
+    return x[np.sort(rng.choice(len(x), int(num_samples), replace=False))]
+
+
+def real_features(dataset, extractor, split=None, num_samples=None, seed=0):
+    """Features of real images, computed once and cached.
+
+    The cache file is `<cache>/stats/<dataset>-<split>-<extractor>-<N>-<hash>.npz`;
+    the hash covers the images' bytes and the extractor's weights, so changed data or
+    weights never reuse stale features.
+
+    Args:
+        dataset: a `kerasgan.data` name.
+        extractor: a name or a `FeatureExtractor`.
+        split: the split; "test" where there is one.
+        num_samples: N (all of the split when None).
+        seed: seed of the random subset.
+
+    Returns:
+        The dict of `features.extract`.
+    """
+    extractor = extractors.get_extractor(extractor)
+    split = split or default_split(dataset)
+    images = real_images(dataset, split, num_samples, seed)
+    digest = hashlib.sha256(images.tobytes())
+    digest.update(extractor.identity.encode())
+    name = str(dataset).replace("/", "_").replace(":", "_")
+    path = (
+        cache.cache_dir()
+        / "stats"
+        / f"{name}-{split}-{extractor.name}-{len(images)}-{digest.hexdigest()[:16]}.npz"
+    )
+    if path.exists():
+        with np.load(path) as stored:
+            return dict(stored)
+    outputs = features.extract(extractor, images)
+    with atomic_path(path) as tmp:
+        np.savez(tmp, **outputs)
+    return outputs

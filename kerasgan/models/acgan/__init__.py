@@ -1,0 +1,1 @@
+from kerasgan.models.acgan.acgan import ACGAN

@@ -1,0 +1,91 @@
+"""ACGAN: a conditional generator and a discriminator that also classifies."""
+
+import keras
+from keras import ops
+
+from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
+
+
+def _class_cross_entropy(class_logits, labels):
+    labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+    losses = keras.losses.sparse_categorical_crossentropy(
+        labels, ops.cast(class_logits, "float32"), from_logits=True
+    )
+    return ops.mean(losses)
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class ACGAN(ConditionalGAN):
+    """Auxiliary Classifier GAN (Odena et al. 2017).
+
+    The generator is conditional (label embedded into the latent vector); the
+    discriminator does not see the label but has a second head that classifies its
+    input. D minimises the adversarial loss plus the class cross-entropy on real and
+    fake data; G minimises its adversarial loss plus the class cross-entropy of its
+    fakes, so it is pushed to make each class recognisable. Fakes are drawn with the
+    labels of the real batch. The `class_loss` metric logs D's real-data term.
+
+    Args:
+        class_weight: weight of the class cross-entropy terms (1 in the paper).
+        other arguments: see `kerasgan.models.ConditionalGAN` (no `conditioning`).
+
+    Example:
+
+    ```python
+    gan = kerasgan.models.ACGAN(num_classes=10, latent_dim=64, data_shape=(28, 28, 1))
+    gan.compile()
+    gan.fit(images, labels, batch_size=64, epochs=5)
+    ```
+
+    Paper: https://arxiv.org/abs/1610.09585
+    """
+
+    conditionings = ("auxiliary",)
+
+    def __init__(self, class_weight=1.0, conditioning="auxiliary", **kwargs):
+        self.class_weight = float(class_weight)
+        super().__init__(conditioning=conditioning, **kwargs)
+
+    def discriminator_inputs(self, images, labels):
+        return images
+
+    def discriminate(self, images, labels, training=True):
+        """The adversarial head only (penalties and the base losses use this)."""
+        return self.discriminate_and_classify(images, labels, training)[0]
+
+    def discriminate_and_classify(self, images, labels, training=True):
+        return super().discriminate(images, labels, training)
+
+    def _create_trackers(self):
+        super()._create_trackers()
+        self._trackers["class_loss"] = keras.metrics.Mean(name="class_loss")
+
+    def discriminator_loss(self, real, labels):
+        batch_size = ops.shape(real)[0]
+        fake = ops.stop_gradient(self.generate_fakes(batch_size, labels))
+        real_logits, real_classes = self.discriminate_and_classify(real, labels)
+        fake_logits, fake_classes = self.discriminate_and_classify(fake, labels)
+        real_class_loss = _class_cross_entropy(real_classes, labels)
+        class_loss = real_class_loss + _class_cross_entropy(fake_classes, labels)
+        loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+        loss = loss + self.class_weight * class_loss
+        logs = {
+            "d_real": ops.mean(self.adversarial_loss.score(real_logits)),
+            "d_fake": ops.mean(self.adversarial_loss.score(fake_logits)),
+            "class_loss": real_class_loss,
+        }
+        loss = self._add_penalty(loss, logs, real, fake, labels)
+        logs["d_loss"] = loss
+        return loss, logs
+
+    def generator_loss(self, real, labels):
+        batch_size = ops.shape(real)[0]
+        fake = self.generate_fakes(batch_size, labels)
+        fake_logits, fake_classes = self.discriminate_and_classify(fake, labels)
+        loss = self.adversarial_loss.generator_loss(fake_logits)
+        loss = loss + self.class_weight * _class_cross_entropy(fake_classes, labels)
+        loss = self._add_feature_matching(loss, real, fake, labels)
+        return loss, {"g_loss": loss}
+
+    def get_config(self):
+        return {**super().get_config(), "class_weight": self.class_weight}

@@ -1,0 +1,1 @@
+from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN

@@ -1,0 +1,113 @@
+"""Conditional GAN: class labels as inputs of the generator and the discriminator."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from kerasgan.models.network_gan import NetworkGAN
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class ConditionalGAN(NetworkGAN):
+    """Conditional GAN (Mirza & Osindero 2014), optionally with a projection
+    discriminator (Miyato & Koyama 2018).
+
+    The generator embeds the label and joins it to the latent vector; the
+    discriminator sees the label too, either joined to its input as an extra channel
+    (`conditioning="concat"`, the original paper) or through the projection
+    `logit = ψ(φ(x)) + embed(y)·φ(x)` (`conditioning="projection"`, the form used
+    by SNGAN/BigGAN on class-conditional ImageNet). Train with `fit(x, y)` (or a
+    dataset yielding `(x, y)`), labels integers in `[0, num_classes)`; sample with
+    `generate(n, labels=..., seed=...)`.
+
+    Args:
+        num_classes: number of classes.
+        conditioning: "concat" or "projection".
+        spectral_norm: spectral normalization in the discriminator (recommended
+            with "projection", as in the paper).
+        other arguments: see `kerasgan.models.NetworkGAN`.
+
+    Example:
+
+    ```python
+    gan = kerasgan.models.ConditionalGAN(num_classes=10, latent_dim=64,
+                                         data_shape=(28, 28, 1))
+    gan.compile()
+    gan.fit(images, labels, batch_size=64, epochs=5)
+    sevens = gan.generate(16, labels=[7] * 16, seed=0)
+    ```
+
+    Papers: https://arxiv.org/abs/1411.1784, https://arxiv.org/abs/1802.05637
+    """
+
+    conditionings = ("concat", "projection")
+
+    def __init__(
+        self, num_classes=10, conditioning="concat", spectral_norm=False, **kwargs
+    ):
+        if conditioning not in self.conditionings:
+            raise ValueError(
+                f"{type(self).__name__} conditioning must be one of "
+                f"{self.conditionings}; got {conditioning!r}."
+            )
+        if int(num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2; got {num_classes}.")
+        self.num_classes = int(num_classes)
+        self.conditioning = conditioning
+        self.spectral_norm = bool(spectral_norm)
+        super().__init__(**kwargs)
+
+    def generator_builder_options(self):
+        return {**super().generator_builder_options(), "num_classes": self.num_classes}
+
+    def discriminator_builder_options(self):
+        return {
+            **super().discriminator_builder_options(),
+            "num_classes": self.num_classes,
+            "conditioning": self.conditioning,
+            "spectral_norm": self.spectral_norm,
+        }
+
+    def _labels_for_networks(self, labels):
+        if labels is None:
+            raise ValueError(
+                f"{type(self).__name__} trains on labelled data: call fit(x, y) or "
+                "pass a dataset of (x, y) batches, y integers in [0, num_classes)."
+            )
+        return ops.cast(ops.reshape(labels, (-1,)), "int32")
+
+    def generator_inputs(self, latents, labels):
+        return [latents, self._labels_for_networks(labels)]
+
+    def discriminator_inputs(self, images, labels):
+        return [images, self._labels_for_networks(labels)]
+
+    def check_labels(self, labels, n):
+        """`generate`'s labels: required, `n` integers in `[0, num_classes)`."""
+        name = type(self).__name__
+        if labels is None:
+            raise ValueError(
+                f"{name} is conditional: pass labels=, one class per sample, e.g. "
+                f"generate({n}, labels=[3] * {n})."
+            )
+        labels = np.asarray(labels)
+        if labels.shape != (n,):
+            raise ValueError(
+                f"labels must have shape ({n},), one per sample; got {labels.shape}."
+            )
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(f"labels must be integers; got dtype {labels.dtype}.")
+        if labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(
+                f"labels must lie in [0, {self.num_classes}); got values from "
+                f"{labels.min()} to {labels.max()}."
+            )
+        return labels.astype("int32")
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_classes": self.num_classes,
+            "conditioning": self.conditioning,
+            "spectral_norm": self.spectral_norm,
+        }

@@ -1,0 +1,1 @@
+from kerasgan.models.lsgan.lsgan import LSGAN

@@ -1,0 +1,1 @@
+from kerasgan.models.sagan.sagan import SAGAN

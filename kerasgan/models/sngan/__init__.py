@@ -1,0 +1,1 @@
+from kerasgan.models.sngan.sngan import SNGAN

@@ -1,0 +1,1 @@
+from kerasgan.models.wgan.wgan import WGAN

@@ -1,0 +1,1 @@
+from kerasgan.models.wgan_gp.wgan_gp import WGANGP
