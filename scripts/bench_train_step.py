@@ -66,6 +66,7 @@ Results and their analysis: docs/performance.md.
 """
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -362,11 +363,15 @@ def tf_dcgan(g, stats, d):
                 x, [0, 1, 2], g[f"bn{i}_gamma"], g[f"bn{i}_beta"], stats, f"bn{i}"
             )
             x = tf.nn.leaky_relu(x, G_LEAKY_SLOPE)
-        return tf.tanh(tf_conv_transpose(x, g["convt3"], 2) + g["convt3_bias"])
+        return tf.tanh(
+            tf.nn.bias_add(tf_conv_transpose(x, g["convt3"], 2), g["convt3_bias"])
+        )
 
     def discriminator(x):
         for i in (1, 2):
-            x = tf.nn.conv2d(x, d[f"conv{i}"], 2, "SAME") + d[f"conv{i}_bias"]
+            x = tf.nn.bias_add(
+                tf.nn.conv2d(x, d[f"conv{i}"], 2, "SAME"), d[f"conv{i}_bias"]
+            )
             x = tf.nn.dropout(tf.nn.leaky_relu(x, D_LEAKY_SLOPE), DROPOUT)
         x = tf.reshape(x, (tf.shape(x)[0], -1))
         return tf.matmul(x, d["dense"]) + d["dense_bias"]
@@ -757,12 +762,8 @@ NATIVE_STEPS = {
     "torch": torch_native_step,
 }
 BREAKDOWN_STEPS = {
-    "keras_nets+torch.optim": lambda model, batch: torch_keras_nets_step(
-        model, batch, False
-    ),
-    "keras_nets+keras.Adam": lambda model, batch: torch_keras_nets_step(
-        model, batch, True
-    ),
+    "keras_nets+torch.optim": functools.partial(torch_keras_nets_step, keras_adam=False),
+    "keras_nets+keras.Adam": functools.partial(torch_keras_nets_step, keras_adam=True),
 }
 
 
@@ -878,13 +879,14 @@ def torch_conv_passes(x, kernel, stride, transposed):
     import torch.nn.functional as F
 
     x = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
-    if transposed:  # Keras (h, w, out, in) → torch (in, out, h, w)
-        kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
+    # Keras (h, w, out, in) → torch (in, out, h, w) for transposed convolutions, and
+    # (h, w, in, out) → (out, in, h, w) for plain ones: the same permutation.
+    kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
+    if transposed:
         op = lambda x, k: F.conv_transpose2d(  # noqa: E731
             x, k, stride=stride, padding=2, output_padding=stride - 1
         )
-    else:  # Keras (h, w, in, out) → torch (out, in, h, w)
-        kernel = torch.from_numpy(kernel).permute(3, 2, 0, 1).contiguous()
+    else:
         op = lambda x, k: F.conv2d(x, k, stride=stride, padding=2)  # noqa: E731
 
     def forward():
@@ -909,6 +911,11 @@ CONV_PASS_BUILDERS = {
     "jax": jax_conv_passes,
     "torch": torch_conv_passes,
 }
+
+
+def backend_label(result):
+    threads = result.get("torch_threads")
+    return result["backend"] + (f" ({threads} thr.)" if threads else "")
 
 
 def run_conv_ops_worker(args):
@@ -937,7 +944,7 @@ def conv_ops_table(results, markdown):
     """One row per (convolution, backend); the gradient passes include the forward."""
     header = ["convolution", "backend", *(f"{p} ms" for p in CONV_PASSES)]
     rows = [header] + [
-        [name, r["backend"], *(f"{t:.1f}" for t in r["timings"][name])]
+        [name, backend_label(r), *(f"{t:.1f}" for t in r["timings"][name])]
         for name in DCGAN_CONVS
         for r in results
     ]
@@ -1065,7 +1072,7 @@ COLUMNS = (
 def step_table(results, markdown):
     rows = [COLUMNS] + [
         (
-            r["backend"],
+            backend_label(r),
             r["model"],
             r["impl"],
             f"{r['compile_s']:.2f}",
