@@ -6,6 +6,7 @@ from kerasgan import data
 from kerasgan import losses
 from kerasgan import metrics
 from kerasgan import models
+from kerasgan import zoo
 from kerasgan.engine import GAN
 from kerasgan.engine import GANOptimizer
 from kerasgan.engine import Phase

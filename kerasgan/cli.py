@@ -1,4 +1,4 @@
-"""The `kerasgan` command line: train, sample, interpolate, evaluate.
+"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo.
 
 Keras reads KERAS_BACKEND once, at import, and importing kerasgan imports Keras; when
 `--backend` names another backend than the one loaded, the command re-executes itself
@@ -21,7 +21,18 @@ EPILOG = """exit codes: 0 success; 1 runtime failure (e.g. a non-finite loss, an
 file); 2 bad arguments or usage; 3 valid request not available yet (e.g. a metric
 for swissroll)."""
 
-VARIANTS = ("dcgan", "vanilla_gan")
+# training.VARIANTS, listed here so `--help` needs no Keras import.
+VARIANTS = (
+    "vanilla_gan",
+    "dcgan",
+    "lsgan",
+    "wgan",
+    "wgan_gp",
+    "sngan",
+    "sagan",
+    "conditional_gan",
+    "acgan",
+)
 TOY_MIXTURES = ("ring8", "grid25")
 
 
@@ -79,17 +90,25 @@ def _train_parser(subparsers):
     )
     parser.add_argument("--latent-dim", type=_positive_int, default=100)
     parser.add_argument(
-        "--loss", default="non_saturating", help="adversarial loss (default: %(default)s)"
+        "--filters",
+        type=_positive_int,
+        help="base width of the conv nets (default: the variant's, 64)",
     )
     parser.add_argument(
-        "--gradient-penalty", choices=("wgan_gp", "r1"), help="default: none"
+        "--loss", help="adversarial loss (default: the variant's, e.g. hinge for sngan)"
     )
     parser.add_argument(
-        "--n-critic", type=_positive_int, default=1, help="D steps per G step"
+        "--gradient-penalty",
+        choices=("wgan_gp", "r1"),
+        help="default: the variant's (wgan_gp for wgan_gp, else none)",
     )
-    parser.add_argument("--g-lr", type=float, default=2e-4, help="G learning rate")
-    parser.add_argument("--d-lr", type=float, default=2e-4, help="D learning rate")
-    parser.add_argument("--beta1", type=float, default=0.5, help="Adam beta_1")
+    parser.add_argument(
+        "--n-critic", type=_positive_int, help="D steps per G step (default: variant's)"
+    )
+    variant_default = "default: the variant's optimizers (Adam 2e-4, β1 0.5 for dcgan)"
+    parser.add_argument("--g-lr", type=float, help=f"G learning rate; {variant_default}")
+    parser.add_argument("--d-lr", type=float, help="D learning rate (Adam)")
+    parser.add_argument("--beta1", type=float, help="Adam beta_1")
     parser.add_argument(
         "--ema-decay",
         type=float,
@@ -121,9 +140,12 @@ def _sample_parser(subparsers):
         subparsers,
         "sample",
         "write a grid of samples from a trained run",
-        "Write a PNG of samples from RUN/model.keras (a scatter plot for 2-D data).",
+        "Write a PNG of samples from RUN/model.keras or a zoo entry (a scatter plot "
+        "for 2-D data).",
     )
-    parser.add_argument("run_dir", help="a folder written by `kerasgan train`")
+    parser.add_argument(
+        "run_dir", help="a folder written by `kerasgan train`, or a zoo name"
+    )
     parser.add_argument("--n", type=_positive_int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="samples.png", help="the PNG path")
@@ -141,7 +163,9 @@ def _interpolate_parser(subparsers):
         "Walk the latent space of RUN/model.keras through the latents of --seeds; "
         "--out ending in .gif writes an animation, .png a strip (one row per pair).",
     )
-    parser.add_argument("run_dir", help="a folder written by `kerasgan train`")
+    parser.add_argument(
+        "run_dir", help="a folder written by `kerasgan train`, or a zoo name"
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     parser.add_argument("--steps", type=_positive_int, default=8)
     parser.add_argument("--method", choices=("spherical", "linear"), default="spherical")
@@ -174,6 +198,25 @@ def _evaluate_parser(subparsers):
     parser.set_defaults(run=_run_evaluate)
 
 
+def _zoo_parser(subparsers):
+    parser = subparsers.add_parser(
+        "zoo",
+        help="list the pretrained models or show one's card",
+        description="The zoo's pretrained models (offline, hash-checked). Load one in "
+        "Python with kerasgan.zoo.load(NAME); sample it with `kerasgan sample NAME`.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="zoo_command", required=True)
+    listing = commands.add_parser("list", help="name, variant, dataset, size, metrics")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=_run_zoo_list)
+    info = commands.add_parser("info", help="an entry's card: metrics, training, files")
+    info.add_argument("name", help="a name from `kerasgan zoo list` or a preset folder")
+    info.add_argument("--json", action="store_true", help="print the metadata as JSON")
+    info.set_defaults(run=_run_zoo_info)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kerasgan",
@@ -182,7 +225,13 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for add in (_train_parser, _sample_parser, _interpolate_parser, _evaluate_parser):
+    for add in (
+        _train_parser,
+        _sample_parser,
+        _interpolate_parser,
+        _evaluate_parser,
+        _zoo_parser,
+    ):
         add(subparsers)
     return parser
 
@@ -200,8 +249,12 @@ def _run_train(args):
         f"kerasgan {kerasgan.__version__}, Keras {keras.__version__}, backend "
         f"{keras.backend.backend()}: training {args.variant} on {args.dataset} into {out}"
     )
+    options = {} if args.filters is None else {"g_filters": args.filters}
+    if args.filters is not None:
+        options["d_filters"] = args.filters
     train_variant(
         variant=args.variant,
+        options=options,
         dataset=args.dataset,
         out=out,
         epochs=args.epochs,
@@ -228,15 +281,68 @@ def _run_train(args):
 
 
 def load_run(run_dir):
-    """The trained model of a run folder (`RUN/model.keras`)."""
+    """The model of a run folder (`RUN/model.keras`), a preset folder or a zoo name."""
     import keras
 
+    from kerasgan import zoo
+
     path = pathlib.Path(run_dir) / "model.keras"
-    if not path.exists():
+    if path.exists():
+        return keras.models.load_model(path)
+    try:
+        return zoo.load(run_dir)
+    except ValueError as error:
         raise UsageError(
-            f"{path} does not exist: RUN must be a folder written by `kerasgan train`."
+            f"{run_dir} is neither a folder written by `kerasgan train` (no "
+            f"model.keras) nor a preset: {error}"
+        ) from None
+
+
+def _format_table(rows, columns):
+    widths = [
+        max(len(str(row[c])) for row in [dict(zip(columns, columns)), *rows])
+        for c in columns
+    ]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(columns, widths))]
+    for row in rows:
+        lines.append("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths)))
+    return "\n".join(lines)
+
+
+def _run_zoo_list(args):
+    from kerasgan import zoo
+
+    entries = zoo.list()
+    if args.json:
+        print(json.dumps(entries, indent=2))
+        return OK
+    rows = []
+    for entry in entries:
+        metrics = entry["metrics"]
+        fid = [f"{k}={v:.3g}" for k, v in metrics.items() if k.startswith("fid[")]
+        modes = [f"{k}={v:.3g}" for k, v in metrics.items() if k.startswith("modes")]
+        rows.append(
+            {
+                **entry,
+                "MB": entry["size_mb"],
+                "G params": f"{entry['generator_parameters']:,}",
+                "metrics": "  ".join(fid + modes[:1]) or "not measured",
+            }
         )
-    return keras.models.load_model(path)
+    columns = ["name", "variant", "dataset", "G params", "MB", "metrics"]
+    print(_format_table(rows, columns) if rows else "The zoo is empty.")
+    return OK
+
+
+def _run_zoo_info(args):
+    from kerasgan import zoo
+
+    info = zoo.info(args.name)
+    if args.json or info["card"] is None:
+        print(json.dumps(info, indent=2))
+    else:
+        print(pathlib.Path(info["card"]).read_text())
+    return OK
 
 
 def _run_sample(args):
@@ -283,7 +389,7 @@ def _run_interpolate(args):
 def _run_evaluate(args):
     from kerasgan import data
     from kerasgan import metrics
-    from kerasgan.training import write_json
+    from kerasgan.utils.files import write_json
 
     run_file = pathlib.Path(args.run_dir) / "run.json"
     dataset = args.dataset

@@ -8,7 +8,7 @@ A run folder holds everything a run makes, each file written atomically:
     last_good.weights.h5    the NaN guard's last weights with finite losses
     backup/                 BackupAndRestore's state while training; removed at the end
     model.keras             the final model (EMA generator included)
-    preset/                 config.json, model.weights.h5, metadata.json
+    preset/                 config.json, model.weights.h5, metadata.json (zoo.load)
     run.json                the arguments, backend, time and final logs
 """
 
@@ -19,29 +19,92 @@ import time
 
 import keras
 
-import kerasgan
 from kerasgan import callbacks as callbacks_lib
 from kerasgan import data as data_lib
 from kerasgan import models
 from kerasgan.utils.files import atomic_path
+from kerasgan.utils.files import write_json
 
-VARIANTS = ("dcgan", "vanilla_gan")
+# Variant name (CLI, recipes) → class.
+VARIANTS = {
+    "vanilla_gan": models.VanillaGAN,
+    "dcgan": models.DCGAN,
+    "lsgan": models.LSGAN,
+    "wgan": models.WGAN,
+    "wgan_gp": models.WGANGP,
+    "sngan": models.SNGAN,
+    "sagan": models.SAGAN,
+    "conditional_gan": models.ConditionalGAN,
+    "acgan": models.ACGAN,
+}
 
 
-def build_variant(variant, data_shape, latent_dim, seed, n_critic=1, ema_decay=None):
-    """Instantiates a variant for data of `data_shape`."""
-    common = dict(
-        latent_dim=latent_dim, seed=seed, n_critic=n_critic, ema_decay=ema_decay
-    )
+def build_variant(
+    variant, data_shape, latent_dim, seed, n_critic=None, ema_decay=None, **options
+):
+    """Instantiates a variant for data of `data_shape`.
+
+    Args:
+        variant: a name from `VARIANTS`.
+        data_shape: the shape of one example.
+        latent_dim, seed, ema_decay: `kerasgan.GAN` arguments.
+        n_critic: D steps per G step; None keeps the variant's default.
+        **options: further constructor arguments (e.g. `g_filters`, `num_classes`).
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"Unknown variant {variant!r}; known: {', '.join(VARIANTS)}.")
+    common = dict(latent_dim=latent_dim, seed=seed, ema_decay=ema_decay, **options)
+    if n_critic is not None:
+        common["n_critic"] = n_critic
     if variant == "dcgan":
         return models.DCGAN(image_shape=data_shape, **common)
     if variant == "vanilla_gan":
         # Points (toy sets) are not bounded by [-1, 1] like images: no tanh.
-        activation = "linear" if len(data_shape) == 1 else "tanh"
-        return models.VanillaGAN(
-            data_shape=data_shape, output_activation=activation, **common
+        common.setdefault(
+            "output_activation", "linear" if len(data_shape) == 1 else "tanh"
         )
-    raise ValueError(f"Unknown variant {variant!r}; known: {', '.join(VARIANTS)}.")
+    return VARIANTS[variant](data_shape=data_shape, **common)
+
+
+def compile_variant(
+    gan,
+    loss=None,
+    gradient_penalty=None,
+    g_lr=None,
+    d_lr=None,
+    beta1=None,
+    cosine_steps=None,
+    **techniques,
+):
+    """Compiles `gan`; every argument left None keeps the variant's default.
+
+    Variants declare their optimizers (WGAN: RMSprop, SAGAN: TTUR Adam), loss and
+    penalty; naming a learning rate, beta1 or `cosine_steps` (cosine decay of the
+    learning rates to 0 over that many steps) switches both networks to Adam.
+    `techniques` go to `GAN.compile` (`penalty_weight`, `augment`, ...).
+    """
+    defaults = getattr(gan, "default_optimizers", None)
+    if defaults is not None and g_lr is d_lr is beta1 is cosine_steps is None:
+        g_optimizer, d_optimizer = defaults()
+    else:
+        g_optimizer = _adam(g_lr, beta1, cosine_steps)
+        d_optimizer = _adam(d_lr, beta1, cosine_steps)
+    options = dict(techniques)
+    if loss is not None:
+        options["loss"] = loss
+    if gradient_penalty is not None:
+        options["gradient_penalty"] = gradient_penalty
+    gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **options)
+    return gan
+
+
+def _adam(learning_rate, beta1, cosine_steps):
+    learning_rate = learning_rate or 2e-4
+    if cosine_steps:
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            learning_rate, cosine_steps
+        )
+    return keras.optimizers.Adam(learning_rate, beta_1=0.5 if beta1 is None else beta1)
 
 
 def train_variant(
@@ -52,13 +115,16 @@ def train_variant(
     batch_size=64,
     steps_per_epoch=None,
     latent_dim=100,
-    loss="non_saturating",
+    loss=None,
     gradient_penalty=None,
-    n_critic=1,
-    g_lr=2e-4,
-    d_lr=2e-4,
-    beta1=0.5,
+    n_critic=None,
+    g_lr=None,
+    d_lr=None,
+    beta1=None,
     ema_decay=0.999,
+    options=None,
+    techniques=None,
+    cosine=False,
     seed=0,
     every=1,
     resume=False,
@@ -70,7 +136,11 @@ def train_variant(
     With `resume`, a run killed mid-training continues from its last finished epoch
     (`out/backup`) and ends with the weights an uninterrupted run would have: model,
     both optimizers, EMA, RNG states and step count are restored, and the data order
-    is a function of the seed and the epoch.
+    is a function of the seed and the epoch. Arguments left None (loss, penalty,
+    n_critic, optimizers) keep the variant's defaults; `options` holds further
+    constructor arguments (`g_filters`, `num_classes`, ...), `techniques` further
+    `compile` arguments (`penalty_weight`, `augment`, ...); `cosine` decays the
+    learning rates to 0 over the run.
 
     Returns:
         `(gan, history)`.
@@ -83,13 +153,23 @@ def train_variant(
     ds, steps, data_shape = _training_data(dataset, batch_size, steps_per_epoch, seed)
     ds = ds.skip(_finished_epochs(backup) * steps)
     gan = build_variant(
-        variant, data_shape, latent_dim, seed, n_critic, ema_decay or None
+        variant,
+        data_shape,
+        latent_dim,
+        seed,
+        n_critic,
+        ema_decay or None,
+        **(options or {}),
     )
-    gan.compile(
-        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=beta1),
-        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=beta1),
-        loss=loss,
-        gradient_penalty=gradient_penalty,
+    compile_variant(
+        gan,
+        loss,
+        gradient_penalty,
+        g_lr,
+        d_lr,
+        beta1,
+        cosine_steps=epochs * steps if cosine else None,
+        **(techniques or {}),
     )
     start = time.perf_counter()
     history = gan.fit(
@@ -108,8 +188,12 @@ def train_variant(
         epochs=epochs,
         batch_size=batch_size,
         steps_per_epoch=steps,
-        loss=loss,
-        gradient_penalty=gradient_penalty,
+        loss=gan.adversarial_loss.name,
+        gradient_penalty=gan.get_compile_config()["gradient_penalty"],
+        n_critic=gan.n_critic,
+        options=options or {},
+        techniques=techniques or {},
+        cosine=cosine,
         ema_decay=gan.ema_decay,
         seed=seed,
         backend=keras.backend.backend(),
@@ -117,7 +201,7 @@ def train_variant(
         final={k: float(v[-1]) for k, v in history.history.items()},
     )
     write_json(out / "run.json", run)
-    save_preset(gan, out / "preset", {"variant": variant, "dataset": dataset})
+    gan.save_to_preset(out / "preset", {"dataset": dataset})
     return gan, history
 
 
@@ -165,37 +249,3 @@ def _callbacks(out, data_shape, seed, every, tensorboard):
     if tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
     return callbacks
-
-
-def save_preset(gan, directory, metadata=None):
-    """Writes a keras-hub style preset: config.json, model.weights.h5, metadata.json.
-
-    Load it with `load_preset(directory)`.
-    """
-    directory = pathlib.Path(directory)
-    write_json(directory / "config.json", keras.saving.serialize_keras_object(gan))
-    with atomic_path(directory / "model.weights.h5") as tmp:
-        gan.save_weights(tmp)
-    info = {
-        "keras_version": keras.__version__,
-        "kerasgan_version": kerasgan.__version__,
-        "parameter_count": gan.count_params(),
-        **(metadata or {}),
-    }
-    write_json(directory / "metadata.json", info)
-    return directory
-
-
-def load_preset(directory):
-    """The model of a preset folder written by `save_preset`, weights loaded."""
-    directory = pathlib.Path(directory)
-    config = json.loads((directory / "config.json").read_text())
-    gan = keras.saving.deserialize_keras_object(config)
-    gan.load_weights(directory / "model.weights.h5")
-    return gan
-
-
-def write_json(path, value):
-    with atomic_path(path) as tmp:
-        pathlib.Path(tmp).write_text(json.dumps(value, indent=2) + "\n")
-    return path

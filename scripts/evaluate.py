@@ -5,7 +5,13 @@ for each dataset × extractor × N this compares N real test images with N real 
 images (two disjoint halves of the train split where there is no test split) and
 writes the table between the `baselines` markers of docs/metrics.md, with the command.
 
+With `--zoo NAME` it measures a zoo entry instead and writes zoo/NAME/metrics.json
+(then re-hashes the entry and regenerates its card): Inception FID/KID/P/R/D/C, the
+domain classifier's FID/KID/classifier score/class modes, class accuracy for
+conditional models, mode statistics for the toy mixtures.
+
 Usage:
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
     KERAS_BACKEND=tensorflow python scripts/evaluate.py \\
         --datasets fashion-mnist mnist-5k stacked-mnist --num-samples 1000 5000 \\
         --inception-datasets fashion-mnist --inception-num-samples 500
@@ -27,7 +33,12 @@ import kerasgan
 from kerasgan.metrics import compute
 from kerasgan.metrics import evaluation
 from kerasgan.metrics import stats_cache
+from kerasgan import zoo as zoo_lib
+from kerasgan.metrics.results import MetricResult
 from kerasgan.utils.files import atomic_path
+from kerasgan.utils.files import write_json
+from kerasgan.zoo import card
+from kerasgan.zoo import preset as preset_lib
 
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 COLUMNS = [
@@ -149,6 +160,58 @@ def evaluate_model(args):
         print(result)
 
 
+def zoo_results(gan, dataset, inception_n, domain_n):
+    """The metrics of a zoo entry, as `MetricResult`s."""
+    if len(gan.data_shape) == 1:
+        stats = kerasgan.metrics.mode_statistics(
+            gan.generate(domain_n, seed=1), getattr(kerasgan.data, dataset)()
+        )
+        return [
+            MetricResult(name, float(stats[name]), 0, domain_n, f"{dataset} components")
+            for name in ("modes_covered", "high_quality", "reverse_kl")
+        ]
+    domain = evaluation.default_extractor(dataset)
+    results = list(evaluate(gan, dataset, num_samples=inception_n, extractor="inception"))
+    if domain != "inception":
+        results += evaluate(gan, dataset, num_samples=domain_n, extractor=domain)
+        if getattr(gan, "num_classes", None):
+            results.append(kerasgan.metrics.class_accuracy(gan, domain, domain_n, seed=1))
+    return results
+
+
+def evaluate(gan, dataset, num_samples, extractor):
+    return kerasgan.metrics.evaluate(
+        gan, dataset, num_samples=num_samples, extractor=extractor, seed=1
+    ).values()
+
+
+def evaluate_zoo_entry(args):
+    entry = zoo_lib.resolve(args.zoo)
+    gan = zoo_lib.load(entry)
+    metadata = preset_lib.read_json(entry / preset_lib.METADATA)
+    start = time.perf_counter()
+    results = zoo_results(gan, metadata["dataset"], args.inception_n, args.domain_n)
+    for result in results:
+        print(result, flush=True)
+    metrics = {
+        "results": [result.to_dict() for result in results],
+        "note": "Samples from seed 1 (the training grids use seed 0). Compare with "
+        "the real-vs-real values at the same N and extractor in docs/metrics.md.",
+        "command": f"KERAS_BACKEND={keras.backend.backend()} python "
+        f"scripts/evaluate.py --zoo {args.zoo} --inception-n {args.inception_n} "
+        f"--domain-n {args.domain_n}",
+        "backend": keras.backend.backend(),
+        "seconds": round(time.perf_counter() - start, 1),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+    }
+    write_json(entry / "metrics.json", metrics)
+    preset_lib.rehash_preset(entry, extra_files=["metrics.json"])
+    card.write_card(entry)
+    print(f"wrote {entry / 'metrics.json'} and the card")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="*", default=["fashion-mnist", "mnist-5k"])
@@ -159,8 +222,13 @@ def main(argv=None):
     parser.add_argument("--model", help="a saved GAN (.keras) to evaluate instead")
     parser.add_argument("--dataset", help="the real data for --model")
     parser.add_argument("--extractor", default=None)
+    parser.add_argument("--zoo", help="a zoo entry to measure into its metrics.json")
+    parser.add_argument("--inception-n", type=int, default=1000)
+    parser.add_argument("--domain-n", type=int, default=10000)
     args = parser.parse_args(argv)
-    if args.model:
+    if args.zoo:
+        evaluate_zoo_entry(args)
+    elif args.model:
         evaluate_model(args)
     else:
         baselines(args)

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from conftest import other_backends, subprocess_env, tiny_dcgan, to_numpy
+import kerasgan
 from kerasgan import cli
 from kerasgan import training
 from kerasgan.utils.images import image_grid
@@ -59,7 +60,7 @@ def test_train_writes_the_run_folder(toy_run):
     assert run["backend"] == keras.backend.backend() and run["steps_per_epoch"] == 3
     gan = keras.models.load_model(toy_run / "model.keras")
     assert int(gan.optimizer.iterations) == 6 and gan.ema_decay == 0.999
-    preset = training.load_preset(toy_run / "preset")
+    preset = kerasgan.zoo.load(toy_run / "preset")
     np.testing.assert_allclose(preset.generate(5, seed=1), gan.generate(5, seed=1))
 
 
@@ -115,7 +116,7 @@ def test_bad_arguments_exit_with_2(argv, capsys):
 def test_bad_values_exit_with_2_and_say_why(tmp_path, capsys):
     missing = str(tmp_path / "nothing")
     assert cli.main(["sample", missing]) == 2
-    assert "model.keras does not exist" in capsys.readouterr().err
+    assert "neither a folder written by `kerasgan train`" in capsys.readouterr().err
     assert cli.main(["train", *TOY_RUN, "--dataset", "nope", "--out", missing]) == 2
     assert "nope" in capsys.readouterr().err
     assert cli.main(["interpolate", missing, "--out", "walk.jpg"]) == 2

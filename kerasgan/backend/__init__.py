@@ -12,6 +12,7 @@ exposes the same small interface:
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`, itself
   differentiable (gradient penalties).
 - `no_grad()`: a context manager in which no gradient graph is recorded.
+- `accelerators()`: names of the GPUs the framework sees (hardware records).
 """
 
 import keras
@@ -37,3 +38,4 @@ value_and_grad = _adapter.value_and_grad
 apply_gradients = _adapter.apply_gradients
 input_gradient = _adapter.input_gradient
 no_grad = _adapter.no_grad
+accelerators = _adapter.accelerators

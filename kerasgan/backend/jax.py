@@ -87,3 +87,8 @@ def input_gradient(fn, x):
 
 def no_grad():
     return contextlib.nullcontext()
+
+
+def accelerators():
+    """Names of the non-CPU devices JAX sees."""
+    return [str(d) for d in jax.devices() if d.platform != "cpu"]

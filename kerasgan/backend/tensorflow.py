@@ -30,3 +30,8 @@ def input_gradient(fn, x):
 
 def no_grad():
     return contextlib.nullcontext()
+
+
+def accelerators():
+    """Names of the GPUs TensorFlow sees."""
+    return [d.name for d in tf.config.list_physical_devices("GPU")]

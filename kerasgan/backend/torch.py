@@ -60,3 +60,8 @@ def input_gradient(fn, x):
 
 def no_grad():
     return torch.no_grad()
+
+
+def accelerators():
+    """Names of the CUDA devices torch sees."""
+    return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]

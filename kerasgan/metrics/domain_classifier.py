@@ -7,7 +7,6 @@ their softmax gives a classifier score and class-mode coverage.
 """
 
 import json
-import os
 import pathlib
 
 import keras
@@ -26,9 +25,10 @@ FEATURE_LAYER = "features"
 
 
 def zoo_dir():
-    """The folder holding the shipped classifiers (`KERASGAN_ZOO` overrides it)."""
-    default = pathlib.Path(__file__).resolve().parents[2] / "zoo"
-    return pathlib.Path(os.environ.get("KERASGAN_ZOO", default)) / "classifiers"
+    """The folder holding the shipped classifiers (in `kerasgan.zoo.zoo_root()`)."""
+    from kerasgan.zoo.registry import zoo_root  # the zoo imports kerasgan.metrics
+
+    return zoo_root() / "classifiers"
 
 
 def build_classifier(num_classes=10, width=32, input_shape=(28, 28, 1), dropout=0.3):

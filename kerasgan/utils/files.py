@@ -1,6 +1,7 @@
 """Atomic file writes: a reader never sees a half-written file."""
 
 import contextlib
+import json
 import os
 import pathlib
 import tempfile
@@ -30,3 +31,10 @@ def atomic_path(path):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def write_json(path, value):
+    """Writes `value` as indented JSON, atomically."""
+    with atomic_path(path) as tmp:
+        pathlib.Path(tmp).write_text(json.dumps(value, indent=2) + "\n")
+    return path

@@ -1,0 +1,227 @@
+"""A preset folder: `config.json`, `model.weights.h5`, `metadata.json` (+ extras).
+
+`metadata.json` records the sha256 of every other file in the folder and a reference
+slice of `generate(seed=0)`; loading checks both the hashes (a changed or truncated
+file is named in the error) and, in the tests, the slice on every backend.
+"""
+
+import datetime
+import json
+import pathlib
+import re
+
+import keras
+import numpy as np
+
+import kerasgan
+from kerasgan.metrics.cache import sha256_of
+from kerasgan.utils.files import atomic_path
+from kerasgan.utils.files import write_json
+
+CONFIG = "config.json"
+WEIGHTS = "model.weights.h5"
+METADATA = "metadata.json"
+REQUIRED = (CONFIG, WEIGHTS)
+# File names a metadata.json may list: plain names inside the preset folder.
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# The reference slice: `generate(REFERENCE_N, seed=REFERENCE_SEED)`, every
+# REFERENCE_STRIDE-th pixel of each image (all coordinates of vector data).
+REFERENCE_N, REFERENCE_SEED, REFERENCE_STRIDE = 2, 0, 2
+
+
+class PresetError(ValueError):
+    """A preset that cannot be trusted or read: missing, changed or unsafe files."""
+
+
+def read_json(path):
+    try:
+        return json.loads(pathlib.Path(path).read_text())
+    except json.JSONDecodeError as error:
+        raise PresetError(f"{path} is not valid JSON ({error}).") from None
+
+
+def reference_labels(gan, n=REFERENCE_N):
+    """Labels for the reference samples of a conditional model (classes 0, 1, ...)."""
+    num_classes = getattr(gan, "num_classes", None)
+    return None if num_classes is None else np.arange(n) % num_classes
+
+
+def reference_slice(gan_or_samples):
+    """A small, backend-independent fingerprint of a model's samples.
+
+    Args:
+        gan_or_samples: a GAN (sampled with `generate(2, seed=0)`) or its samples.
+
+    Returns:
+        A flat float list: every second pixel of two images, or all coordinates.
+    """
+    samples = gan_or_samples
+    if not isinstance(samples, np.ndarray):
+        gan = gan_or_samples
+        samples = gan.generate(
+            REFERENCE_N, seed=REFERENCE_SEED, labels=reference_labels(gan)
+        )
+    if samples.ndim == 4:
+        samples = samples[:, ::REFERENCE_STRIDE, ::REFERENCE_STRIDE, :]
+    return [round(float(v), 6) for v in samples.reshape(-1)]
+
+
+def parameter_counts(gan):
+    counts = {
+        "generator": gan.generator.count_params(),
+        "discriminator": gan.discriminator.count_params(),
+    }
+    if gan.ema_generator is not None:
+        counts["ema_generator"] = gan.ema_generator.count_params()
+    return counts
+
+
+def model_config(gan):
+    """The model's serialized config without its compile config.
+
+    A preset holds networks; whoever fine-tunes it compiles it with their settings.
+    """
+    config = keras.saving.serialize_keras_object(gan)
+    config.pop("compile_config", None)
+    return config
+
+
+def networks_only(gan):
+    """A fresh copy of `gan` with its networks' weights and no optimizer state.
+
+    `save_weights` on a compiled model also writes both optimizers' moments (twice
+    the parameters again); a preset needs the networks (G, D, EMA G) only.
+    """
+    copy = type(gan).from_config(gan.get_config())
+    copy.set_weights(gan.get_weights())
+    return copy
+
+
+def save_preset(gan, directory, metadata=None, extra_files=()):
+    """Writes `gan` as a preset folder that `kerasgan.zoo.load` reads back.
+
+    Every file is written atomically; `metadata.json` (written last) holds the
+    sha256 of the others, so a reader never trusts a half-written preset.
+
+    Args:
+        gan: a kerasgan GAN.
+        directory: the folder (created if needed).
+        metadata: extra metadata entries (e.g. dataset, training time).
+        extra_files: names of files already in `directory` to hash as well
+            (e.g. "samples.png", "metrics.json").
+
+    Returns:
+        The folder, a `pathlib.Path`.
+    """
+    directory = pathlib.Path(directory)
+    write_json(directory / CONFIG, model_config(gan))
+    with atomic_path(directory / WEIGHTS) as tmp:
+        networks_only(gan).save_weights(tmp)
+    info = {
+        "variant": type(gan).__name__,
+        "kerasgan_version": kerasgan.__version__,
+        "keras_version": keras.__version__,
+        "backend": keras.backend.backend(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "parameters": parameter_counts(gan),
+        "data_shape": list(gan.data_shape),
+        **(metadata or {}),
+        "reference": {
+            "n": REFERENCE_N,
+            "seed": REFERENCE_SEED,
+            "stride": REFERENCE_STRIDE,
+            "values": reference_slice(gan),
+        },
+    }
+    return rehash_preset(directory, info, extra_files)
+
+
+def rehash_preset(directory, metadata=None, extra_files=()):
+    """Rewrites `metadata.json` with the sha256 of the preset's files.
+
+    Call it after adding a file (metrics.json, samples.png) to a preset.
+    """
+    directory = pathlib.Path(directory)
+    if metadata is None:
+        metadata = read_json(directory / METADATA)
+    names = sorted({*REQUIRED, *metadata.get("files", {}), *extra_files})
+    for name in names:
+        _check_file_name(name, directory)
+    metadata = {
+        **metadata,
+        "files": {name: sha256_of(directory / name) for name in names},
+    }
+    write_json(directory / METADATA, metadata)
+    return directory
+
+
+def _check_file_name(name, directory):
+    if not FILE_NAME.match(name) or name == METADATA:
+        raise PresetError(
+            f"{directory / METADATA} lists the file name {name!r}; a preset's files "
+            "are plain names inside its folder (no paths, not metadata.json)."
+        )
+
+
+def verify_preset(directory):
+    """Checks every file of a preset against the sha256 in its metadata.json.
+
+    Returns:
+        The metadata dict.
+
+    Raises:
+        PresetError: naming the file that is missing, changed or truncated.
+    """
+    directory = pathlib.Path(directory)
+    if not (directory / METADATA).is_file():
+        raise PresetError(
+            f"{directory} is not a kerasgan preset: it has no {METADATA}. Write presets "
+            "with `gan.save_to_preset(directory)`."
+        )
+    metadata = read_json(directory / METADATA)
+    files = metadata.get("files", {})
+    for name in REQUIRED:
+        if name not in files:
+            raise PresetError(f"{directory / METADATA} records no sha256 for {name}.")
+    for name, expected in files.items():
+        _check_file_name(name, directory)
+        path = directory / name
+        if not path.is_file():
+            raise PresetError(f"{path} is missing; the preset lists it in {METADATA}.")
+        actual = sha256_of(path)
+        if actual != expected:
+            raise PresetError(
+                f"{path} does not match its sha256 in {METADATA} (expected "
+                f"{expected[:12]}…, got {actual[:12]}…): the file was changed or "
+                "truncated. Restore it (reinstall kerasgan or download it again)."
+            )
+    return metadata
+
+
+def load_preset(directory, verify=True):
+    """Builds the model of a preset folder and loads its weights.
+
+    The config must name a class registered in the "kerasgan" package; it is
+    deserialized with Keras `safe_mode` on (no lambdas, nothing unpickled), and the
+    weights are read from HDF5 arrays.
+
+    Args:
+        directory: a folder written by `save_preset`.
+        verify: check the files' sha256 first (leave on).
+
+    Returns:
+        The GAN.
+    """
+    directory = pathlib.Path(directory)
+    if verify:
+        verify_preset(directory)
+    config = read_json(directory / CONFIG)
+    registered = config.get("registered_name", "") if isinstance(config, dict) else ""
+    if not str(registered).startswith("kerasgan>"):
+        raise PresetError(
+            f"{directory / CONFIG} describes {registered or 'no registered class'}; "
+            "a kerasgan preset holds a model class registered by kerasgan."
+        )
+    gan = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    gan.load_weights(directory / WEIGHTS)
+    return gan

@@ -1,0 +1,200 @@
+"""The zoo registry: one resolver from a preset name, folder or URL to a folder.
+
+Accepted forms, tried in this order:
+1. a built-in name (`kerasgan.zoo.names()`), a folder of the installed zoo;
+2. a local preset folder (holding `metadata.json`);
+3. an `https://` (or `file://`) URL of a `.tar.gz`/`.zip` of a preset folder, with
+   its sha256: downloaded once into the kerasgan cache with `keras.utils.get_file`.
+"""
+
+import os
+import pathlib
+import re
+
+import keras
+
+from kerasgan.metrics.cache import cache_dir
+from kerasgan.zoo import preset as preset_lib
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+URL_SCHEMES = ("https://", "file://")
+# Folders of the zoo that are not GAN entries.
+NOT_ENTRIES = ("classifiers",)
+
+
+def zoo_root():
+    """The folder of the built-in zoo.
+
+    `$KERASGAN_ZOO` if set; else the zoo installed with the package
+    (`kerasgan/_zoo`, from `pip install .`); else the repository's `zoo/` (a source
+    checkout or an editable install).
+    """
+    if os.environ.get("KERASGAN_ZOO"):
+        return pathlib.Path(os.environ["KERASGAN_ZOO"])
+    package = pathlib.Path(__file__).resolve().parents[1]
+    installed = package / "_zoo"
+    return installed if installed.is_dir() else package.parent / "zoo"
+
+
+def names():
+    """Names of the built-in entries, sorted."""
+    root = zoo_root()
+    if not root.is_dir():
+        return []
+    return sorted(
+        path.name
+        for path in root.iterdir()
+        if path.name not in NOT_ENTRIES and (path / preset_lib.METADATA).is_file()
+    )
+
+
+def _accepted_forms():
+    known = ", ".join(names()) or "(none installed)"
+    return (
+        "Pass a built-in name, a preset folder (written by `gan.save_to_preset`) or "
+        "an https:// URL of a .tar.gz/.zip preset with sha256=... Built-in names: "
+        f"{known}."
+    )
+
+
+def resolve(preset, sha256=None):
+    """The local folder of a preset name, folder or URL (see the module docstring).
+
+    Args:
+        preset: a built-in name, a folder path, or an `https://` URL.
+        sha256: the archive's sha256; required for URLs.
+
+    Returns:
+        A `pathlib.Path` to the preset folder.
+    """
+    text = os.fspath(preset)
+    if text.startswith(URL_SCHEMES):
+        return _download(text, sha256)
+    if "://" in text:
+        raise preset_lib.PresetError(
+            f"{text!r}: only https:// (and file://) URLs are accepted. "
+            + _accepted_forms()
+        )
+    if NAME.match(text) and text not in NOT_ENTRIES:
+        built_in = zoo_root() / text
+        if (built_in / preset_lib.METADATA).is_file():
+            return built_in
+    folder = pathlib.Path(text).expanduser()
+    if folder.is_dir():
+        return folder
+    raise ValueError(f"Unknown preset {text!r}. " + _accepted_forms())
+
+
+def _download(url, sha256):
+    if not sha256 or not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
+        raise preset_lib.PresetError(
+            f"Loading {url} needs its sha256 (64 hex digits): "
+            "kerasgan.zoo.load(url, sha256=...)."
+        )
+    suffix = ".zip" if url.endswith(".zip") else ".tar.gz"
+    path = keras.utils.get_file(
+        fname=f"{sha256[:16]}{suffix}",
+        origin=url,
+        file_hash=sha256,
+        hash_algorithm="sha256",
+        extract=True,
+        cache_dir=str(cache_dir()),
+        cache_subdir="zoo",
+    )
+    return _preset_folder_in(pathlib.Path(path), url)
+
+
+def _preset_folder_in(path, url):
+    """The preset folder inside an extracted archive (itself or its only subfolder)."""
+    candidates = [path, *(p for p in path.iterdir() if p.is_dir())] if path.is_dir() else []
+    for candidate in candidates:
+        if (candidate / preset_lib.METADATA).is_file():
+            return candidate
+    raise preset_lib.PresetError(
+        f"The archive at {url} holds no preset folder (no {preset_lib.METADATA})."
+    )
+
+
+def load(preset, sha256=None, verify=True):
+    """Loads a GAN from the zoo, a preset folder or a URL; its class from its config.
+
+    Args:
+        preset: a built-in name (`kerasgan.zoo.names()`), a folder written by
+            `gan.save_to_preset`, or an `https://` URL of an archive of one.
+        sha256: the archive's sha256, required for URLs.
+        verify: check every file against the sha256 in `metadata.json` (leave on).
+
+    Returns:
+        The GAN with its weights, ready for `generate`.
+
+    Example:
+
+    ```python
+    gan = kerasgan.zoo.load("dcgan_fashion_mnist")
+    images = gan.generate(16, seed=0)
+    ```
+    """
+    return preset_lib.load_preset(resolve(preset, sha256), verify=verify)
+
+
+def info(preset, sha256=None):
+    """Everything an entry's files say: metadata, metrics and the card's path.
+
+    Returns:
+        A dict: the metadata plus "name", "path", "metrics" (or None) and "card".
+    """
+    folder = resolve(preset, sha256)
+    metadata = preset_lib.read_json(folder / preset_lib.METADATA)
+    metrics_file = folder / "metrics.json"
+    card = folder / "README.md"
+    return {
+        "name": folder.name,
+        "path": str(folder),
+        **metadata,
+        "metrics": preset_lib.read_json(metrics_file) if metrics_file.exists() else None,
+        "card": str(card) if card.exists() else None,
+    }
+
+
+def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
+    """The built-in entries: name, variant, dataset, parameters, size and metrics.
+
+    Returns:
+        A list of dicts, one per entry, sorted by name.
+
+    Example:
+
+    ```python
+    for entry in kerasgan.zoo.list():
+        print(entry["name"], entry["variant"], entry["dataset"], entry["metrics"])
+    ```
+    """
+    entries = []
+    for name in names():
+        entry = info(name)
+        folder = pathlib.Path(entry["path"])
+        entries.append(
+            {
+                "name": name,
+                "variant": entry.get("variant"),
+                "dataset": entry.get("dataset"),
+                "generator_parameters": entry.get("parameters", {}).get("generator"),
+                "size_mb": round(
+                    sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20,
+                    1,
+                ),
+                "metrics": headline_metrics(entry.get("metrics")),
+            }
+        )
+    return entries
+
+
+def headline_metrics(metrics):
+    """`{"fid[inception, N=1000]": 31.2, ...}`: each value with its extractor and N."""
+    if not metrics:
+        return {}
+    headline = {}
+    for result in metrics.get("results", []):
+        key = f"{result['name']}[{result['extractor']}, N={result['num_fake']}]"
+        headline[key] = result["value"]
+    return headline

@@ -1,0 +1,183 @@
+"""Trains a zoo entry from its recipe and publishes it into zoo/<name>/.
+
+Every zoo entry is made by this script at a clean commit (it refuses to run with
+uncommitted changes to kerasgan/, scripts/ or the build files), then measured by
+`scripts/evaluate.py --zoo <name>`:
+
+    KERAS_BACKEND=tensorflow python scripts/train.py dcgan_fashion_mnist
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
+
+The run folder (runs/zoo/<name>: grids per epoch, loss plot, history) is kept; the
+entry gets the preset (config.json, model.weights.h5 with G, D and EMA G,
+metadata.json with the sha256 of every file and a reference slice of the samples),
+samples.png and its card, README.md.
+"""
+
+import argparse
+import os
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+
+import keras
+
+import kerasgan
+from kerasgan import training
+from kerasgan.callbacks.sample_grid import fixed_labels
+from kerasgan.utils.images import save_samples
+from kerasgan.zoo import card
+from kerasgan.zoo import preset as preset_lib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# Paths whose uncommitted changes would make an entry unreproducible.
+CODE_PATHS = ("kerasgan", "scripts", "pyproject.toml", "setup.py")
+
+# Variants on Fashion-MNIST use 32-filter networks (DCGAN's reference net has 64):
+# a quarter of the compute, so each trains in minutes on two CPU cores, and a
+# quarter of the size in the repository.
+SMALL = {"g_filters": 32, "d_filters": 32}
+FASHION = dict(dataset="fashion-mnist", batch_size=64)
+TOY = dict(
+    batch_size=1024,
+    latent_dim=16,
+    g_lr=3e-3,
+    d_lr=3e-3,
+    beta1=0.5,
+    cosine=True,
+    gradient_penalty="r1",
+    techniques={"penalty_weight": 0.1},
+    ema_decay=0.0,
+)
+RECIPES = {
+    "dcgan_fashion_mnist": dict(variant="dcgan", epochs=4, **FASHION),
+    "dcgan_mnist5k": dict(variant="dcgan", dataset="mnist-5k", epochs=40, batch_size=64),
+    "vanilla_gan_ring8": dict(
+        variant="vanilla_gan",
+        dataset="ring8",
+        epochs=10,
+        steps_per_epoch=300,
+        options={"hidden_units": (128, 128)},
+        **TOY,
+    ),
+    "vanilla_gan_grid25": dict(
+        variant="vanilla_gan",
+        dataset="grid25",
+        epochs=20,
+        steps_per_epoch=500,
+        options={"hidden_units": (256, 256)},
+        **TOY,
+    ),
+    "lsgan_fashion_mnist": dict(variant="lsgan", epochs=8, options=SMALL, **FASHION),
+    "wgan_fashion_mnist": dict(variant="wgan", epochs=8, options=SMALL, **FASHION),
+    "wgan_gp_fashion_mnist": dict(variant="wgan_gp", epochs=5, options=SMALL, **FASHION),
+    "sngan_fashion_mnist": dict(variant="sngan", epochs=8, options=SMALL, **FASHION),
+    "sagan_fashion_mnist": dict(variant="sagan", epochs=5, options=SMALL, **FASHION),
+    "conditional_gan_fashion_mnist": dict(
+        variant="conditional_gan", epochs=5, options=SMALL, **FASHION
+    ),
+    "acgan_fashion_mnist": dict(variant="acgan", epochs=5, options=SMALL, **FASHION),
+}
+
+
+def git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def source_state():
+    """`(commit, dirty)`: HEAD and whether the code differs from it."""
+    commit = git("rev-parse", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--", *CODE_PATHS))
+    return commit, dirty
+
+
+def hardware():
+    """CPU model, core count and accelerators, e.g. "AMD EPYC, 2 cores, no GPU"."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = pathlib.Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    gpus = kerasgan.backend.accelerators()
+    return f"{cpu}, {os.cpu_count()} cores, " + (", ".join(gpus) if gpus else "no GPU")
+
+
+def publish(name, gan, run, recipe, commit, dirty, run_dir):
+    """Writes zoo/<name>: preset, samples.png, card."""
+    entry = ROOT / "zoo" / name
+    if entry.exists():
+        shutil.rmtree(entry)  # a retrained entry replaces the old one entirely
+    n = 100 if getattr(gan, "num_classes", None) else 64
+    samples = gan.generate(n, seed=0, labels=fixed_labels(gan, n))
+    entry.mkdir(parents=True)
+    save_samples(samples, entry / "samples.png", columns=10 if n == 100 else None)
+    backend = keras.backend.backend()
+    metadata = {
+        "dataset": recipe["dataset"],
+        "samples": (
+            f"`generate({n}, seed=0"
+            + (", labels=0..9 per column)`: one class per column." if n == 100 else ")`.")
+        ),
+        "hardware": hardware(),
+        "commit": commit,
+        "dirty": dirty,
+        "recipe": {k: v for k, v in recipe.items() if k != "dataset"},
+        "training": {
+            "steps": run["epochs"] * run["steps_per_epoch"],
+            "epochs": run["epochs"],
+            "batch_size": run["batch_size"],
+            "seconds": run["train_seconds"],
+            "loss": run["loss"],
+            "gradient_penalty": run["gradient_penalty"],
+            "n_critic": run["n_critic"],
+            "final_logs": run["final"],
+        },
+        "command": f"KERAS_BACKEND={backend} python scripts/train.py {name}",
+        "run_dir": str(run_dir.relative_to(ROOT))
+        if run_dir.is_relative_to(ROOT)
+        else str(run_dir),
+    }
+    preset_lib.save_preset(gan, entry, metadata, extra_files=["samples.png"])
+    card.write_card(entry)
+    return entry
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=sorted(RECIPES))
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="train from uncommitted code (the card says so)",
+    )
+    parser.add_argument("--out", help="run folder (default runs/zoo/<name>)")
+    parser.add_argument("--verbose", type=int, default=2)
+    args = parser.parse_args(argv)
+    commit, dirty = source_state()
+    if dirty and not args.allow_dirty:
+        sys.exit(
+            f"Uncommitted changes in {', '.join(CODE_PATHS)}: commit them first so the "
+            "entry records the code that made it (or pass --allow-dirty)."
+        )
+    recipe = RECIPES[args.name]
+    run_dir = pathlib.Path(args.out or ROOT / "runs" / "zoo" / args.name)
+    print(
+        f"kerasgan {kerasgan.__version__}, backend {keras.backend.backend()}, "
+        f"{hardware()}, commit {commit[:10]}{' (dirty)' if dirty else ''}"
+    )
+    gan, _ = training.train_variant(out=run_dir, verbose=args.verbose, **recipe)
+    run = preset_lib.read_json(run_dir / "run.json")
+    entry = publish(args.name, gan, run, recipe, commit, dirty, run_dir)
+    print(
+        f"published {entry}; measure it with "
+        f"`python scripts/evaluate.py --zoo {args.name}`"
+    )
+
+
+if __name__ == "__main__":
+    main()
