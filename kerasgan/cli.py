@@ -208,10 +208,15 @@ def _zoo_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="zoo_command", required=True)
-    listing = commands.add_parser("list", help="name, variant, dataset, size, metrics")
+    common = dict(epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    listing = commands.add_parser(
+        "list", help="name, variant, dataset, size, metrics", **common
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=_run_zoo_list)
-    info = commands.add_parser("info", help="an entry's card: metrics, training, files")
+    info = commands.add_parser(
+        "info", help="an entry's card: metrics, training, files", **common
+    )
     info.add_argument("name", help="a name from `kerasgan zoo list` or a preset folder")
     info.add_argument("--json", action="store_true", help="print the metadata as JSON")
     info.set_defaults(run=_run_zoo_info)
@@ -431,7 +436,7 @@ def main(argv=None):
     """Runs a `kerasgan` command; returns its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    if args.backend:
+    if getattr(args, "backend", None):  # the zoo commands load no model
         _switch_backend(args.backend, argv)
     try:
         return args.run(args)

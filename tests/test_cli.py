@@ -123,13 +123,48 @@ def test_bad_values_exit_with_2_and_say_why(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["train"], ["sample"], ["interpolate"], ["evaluate"]]
+    "command",
+    [[], ["train"], ["sample"], ["interpolate"], ["evaluate"], ["zoo"], ["zoo", "list"]],
 )
 def test_every_command_has_help_with_exit_codes(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main([*command, "--help"])
     assert exit_info.value.code == 0
     assert "exit codes: 0 success; 1 runtime failure" in capsys.readouterr().out
+
+
+def test_cli_knows_every_variant_training_builds():
+    assert set(cli.VARIANTS) == set(training.VARIANTS)
+
+
+@pytest.fixture
+def small_zoo(tmp_path, monkeypatch):
+    """A zoo of one preset, a conditional model trained for three steps by the CLI."""
+    out = tmp_path / "run"
+    argv = ["train", "conditional_gan", "--dataset", "mnist-5k", "--filters", "4"]
+    argv += ["--latent-dim", "8", "--steps-per-epoch", "3", "--epochs", "1"]
+    assert cli.main([*argv, "--verbose", "0", "--out", str(out)]) == 0
+    zoo = tmp_path / "zoo"
+    (out / "preset").rename(zoo.mkdir() or zoo / "tiny_cgan")
+    monkeypatch.setenv("KERASGAN_ZOO", str(zoo))
+    return zoo
+
+
+def test_zoo_list_info_and_sample_by_name(small_zoo, tmp_path, capsys):
+    assert cli.main(["zoo", "list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].split()[:3] == ["name", "variant", "dataset"]
+    assert listing[1].split()[:3] == ["tiny_cgan", "ConditionalGAN", "mnist-5k"]
+    assert cli.main(["zoo", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"] == "tiny_cgan"
+    assert cli.main(["zoo", "info", "tiny_cgan", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["variant"] == "ConditionalGAN" and "model.weights.h5" in info["files"]
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", "tiny_cgan", "--n", "20", "--out", str(grid)]) == 0
+    assert Image.open(grid).size[0] > 100
+    assert cli.main(["zoo", "info", "no_such_entry"]) == 2
+    assert "Built-in names: tiny_cgan" in capsys.readouterr().err
 
 
 class _Crash(keras.callbacks.Callback):

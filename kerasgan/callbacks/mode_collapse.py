@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from kerasgan.callbacks.periodic import check_every
+from kerasgan.callbacks.sample_grid import fixed_labels
 
 
 def diversity(samples):
@@ -85,7 +86,10 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
             logs["diversity"] = self.value
 
     def measure(self, epoch):
-        self.value = diversity(self.model.generate(self.n, seed=self.seed))
+        # Conditional models: the classes in turn, as in the sample grid.
+        labels = fixed_labels(self.model, self.n)
+        samples = self.model.generate(self.n, seed=self.seed, labels=labels)
+        self.value = diversity(samples)
         self.peak = max(self.peak, self.value)
         self.collapsed = self.value < self.threshold * self.reference
         if self.collapsed:
