@@ -75,10 +75,11 @@ def optimizers(gan, steps, learning_rate):
     return optimizer(steps), optimizer(steps * gan.n_critic)
 
 
-def run(config, mixture, seed, steps, batch_size, learning_rate):
+def run(config, mixture, seed, steps, batch_size, learning_rate, hidden_units):
     cls, model_options, compile_options = CONFIGS[config]
     keras.utils.set_random_seed(seed)
-    gan = cls(**NETWORK, **model_options, seed=seed)
+    network = {**NETWORK, "hidden_units": tuple(hidden_units)}
+    gan = cls(**network, **model_options, seed=seed)
     g_optimizer, d_optimizer = optimizers(gan, steps, learning_rate)
     gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **compile_options)
     points = mixture.sample(steps * batch_size, seed=seed)
@@ -99,20 +100,30 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    parser.add_argument("--datasets", nargs="*", default=["ring8", "grid25"])
+    parser.add_argument(
+        "--hidden-units", nargs="+", type=int, default=list(NETWORK["hidden_units"])
+    )
     args = parser.parse_args()
     print(
         f"backend {keras.backend.backend()}, {args.steps} steps of batch "
-        f"{args.batch_size}, peak learning rate {args.learning_rate} (cosine), seeds "
-        f"0..{args.seeds - 1}, 2,500 samples each\n"
+        f"{args.batch_size}, peak learning rate {args.learning_rate} (cosine), hidden "
+        f"units {args.hidden_units}, seeds 0..{args.seeds - 1}, 2,500 samples each\n"
     )
     print("| configuration | dataset | modes covered | high quality (%) | s/run |")
     print("|---|---|---|---|---|")
     for config in args.configs:
-        for mixture in (kerasgan.data.ring8(), kerasgan.data.grid25()):
+        for mixture in (getattr(kerasgan.data, name)() for name in args.datasets):
             start = time.perf_counter()
             stats = [
                 run(
-                    config, mixture, seed, args.steps, args.batch_size, args.learning_rate
+                    config,
+                    mixture,
+                    seed,
+                    args.steps,
+                    args.batch_size,
+                    args.learning_rate,
+                    args.hidden_units,
                 )
                 for seed in range(args.seeds)
             ]
