@@ -325,3 +325,22 @@ def test_metrics_callback_feeds_model_checkpoint_and_early_stopping(tmp_path):
     assert len(history.history["fid"]) == 1  # epoch 2 only
     assert len(history.history["kid_std"]) == 1
     assert checkpoint.exists()
+
+
+def test_metrics_callback_without_a_dataset_measures_against_fit_data():
+    from conftest import adam_pair
+
+    real = kerasgan.data.load_numpy("mnist-5k")[0][:100]
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    callback = kerasgan.callbacks.Metrics("fid", num_samples=64, extractor="mnist")
+    history = gan.fit(real, batch_size=50, epochs=1, verbose=0, callbacks=[callback])
+    # The same FID as measured directly against the first 64 training images.
+    direct = kerasgan.metrics.evaluate(
+        gan, real[:64], num_samples=64, extractor="mnist", metrics="fid"
+    )
+    assert history.history["fid"][0] == pytest.approx(direct["fid"].value, rel=1e-4)
+    orphan = kerasgan.callbacks.Metrics("fid", num_samples=8, extractor="mnist")
+    orphan.set_model(gan)
+    with pytest.raises(ValueError, match="found no real data"):
+        orphan.on_epoch_end(0, {})

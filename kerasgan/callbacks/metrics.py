@@ -19,11 +19,13 @@ class Metrics(keras.callbacks.Callback):
         metrics: a name or names: "fid", "kid", "precision_recall",
             "density_coverage", "classifier_score", "mode_coverage".
         dataset: the real data: a `kerasgan.data` name (features cached on disk),
-            an image array or a `tf.data.Dataset`.
+            an image array or a `tf.data.Dataset`. None: the data `fit()` trains
+            on (its first `num_samples` images, read once).
         every: compute after every `every`-th epoch (and never in between).
         num_samples: generated samples (and real ones, capped at the split size).
         extractor: "inception", "mnist", "fashion-mnist" or a `FeatureExtractor`;
-            defaults to the dataset's domain classifier, else Inception.
+            defaults to the dataset's domain classifier for a dataset name, else
+            Inception.
         split: the real split ("test" where there is one).
         seed: latent seed: every evaluation uses the same latents.
 
@@ -31,8 +33,8 @@ class Metrics(keras.callbacks.Callback):
 
     ```python
     gan.fit(ds, epochs=20, callbacks=[
-        kerasgan.callbacks.Metrics("fid", dataset="fashion-mnist", every=5,
-                                   num_samples=2000),
+        kerasgan.callbacks.Metrics("fid", every=5, num_samples=2000),  # vs ds, Inception
+        kerasgan.callbacks.Metrics("kid", dataset="fashion-mnist", extractor="fashion-mnist"),
         keras.callbacks.ModelCheckpoint("best.keras", monitor="fid", mode="min",
                                         save_best_only=True),
     ])
@@ -50,11 +52,6 @@ class Metrics(keras.callbacks.Callback):
         seed=0,
     ):
         super().__init__()
-        if dataset is None:
-            raise ValueError(
-                "Metrics needs the real data: dataset='fashion-mnist' (a name), "
-                "an image array or a tf.data.Dataset."
-            )
         self.metric_names = compute.check_metrics(metrics)
         self.dataset = dataset
         self.every = check_every(every)
@@ -64,12 +61,27 @@ class Metrics(keras.callbacks.Callback):
         self.seed = seed
         self._real = None
 
+    def set_fit_data(self, data):
+        """Called by `GAN.fit`: the training data is the reference when no dataset was
+        given."""
+        self._fit_data = data
+
     def _prepare(self):
         # Extractor and real features once per callback, not once per evaluation.
+        if self.dataset is None:
+            self.dataset = getattr(self, "_fit_data", None)
+            if self.dataset is None:
+                raise ValueError(
+                    "Metrics found no real data: pass dataset= (a kerasgan.data name, "
+                    "an image array or a tf.data.Dataset), or use it in a kerasgan "
+                    "GAN's fit(), whose training data it then uses."
+                )
         if self.extractor is None:
-            if not isinstance(self.dataset, str):
-                raise ValueError("Pass extractor= when dataset is not a dataset name.")
-            self.extractor = evaluation.default_extractor(self.dataset)
+            self.extractor = (
+                evaluation.default_extractor(self.dataset)
+                if isinstance(self.dataset, str)
+                else "inception"
+            )
         self.extractor = extractors.get_extractor(self.extractor)
         if compute.NEEDS_REAL.intersection(self.metric_names):
             self._real = evaluation.source_features(

@@ -456,6 +456,10 @@ class GAN(keras.Model):
             # log dir) get to see the list; Keras gives a callback only the model.
             if hasattr(callback, "set_peers"):
                 callback.set_peers(callbacks)
+            # Callbacks that measure against the training data (Metrics without a
+            # dataset) get fit's data.
+            if hasattr(callback, "set_fit_data"):
+                callback.set_fit_data(x)
         history = super().fit(x, y, *args, callbacks=callbacks, **kwargs)
         if guard.error:
             raise FloatingPointError(guard.error)
