@@ -75,3 +75,17 @@ def test_uniform_noise_has_near_zero_precision_on_inception_features(converted):
     noise_precision, _ = kerasgan.metrics.precision_recall_from_features(real_a, fake)
     real_precision, _ = kerasgan.metrics.precision_recall_from_features(real_a, real_b)
     assert noise_precision < 0.05 < 0.5 < real_precision
+
+
+@pytest.mark.slow
+def test_inception_score_runs_on_classifier_logits():
+    # No ImageNet weights offline: a randomly initialised InceptionV3 still checks the
+    # path (resizing, grey to RGB, logits, splits) and the score's closed-form limits.
+    rng = np.random.default_rng(0)
+    same = np.repeat(rng.uniform(-1, 1, (1, 32, 32, 1)), 8, axis=0).astype("float32")
+    score = kerasgan.metrics.inception_score(same, weights=None, splits=2)
+    # Identical images: p(y|x) = p(y), KL = 0, score exp(0) = 1 in every split.
+    assert score.value == pytest.approx(1.0, abs=1e-4) and score.std < 1e-4
+    assert score.num_fake == 8 and score.extractor == "inception-imagenet"
+    varied = rng.uniform(-1, 1, (8, 32, 32, 3)).astype("float32")
+    assert 1.0 < kerasgan.metrics.inception_score(varied, weights=None, splits=2).value
