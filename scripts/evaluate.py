@@ -22,7 +22,6 @@ Usage:
 import argparse
 import datetime
 import pathlib
-import re
 import sys
 import time
 
@@ -35,7 +34,7 @@ from kerasgan.metrics import evaluation
 from kerasgan.metrics import stats_cache
 from kerasgan import zoo as zoo_lib
 from kerasgan.metrics.results import MetricResult
-from kerasgan.utils.files import atomic_path
+from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.files import write_json
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
@@ -110,17 +109,6 @@ def table(rows):
     return "\n".join(lines)
 
 
-def replace_section(path, name, text):
-    """Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`."""
-    content = pathlib.Path(path).read_text()
-    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-    if not pattern.search(content):
-        raise ValueError(f"{path} has no '{name}' markers.")
-    content = pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(2), content)
-    with atomic_path(path) as tmp:
-        pathlib.Path(tmp).write_text(content)
-
-
 def baselines(args):
     jobs = [
         (dataset, evaluation.default_extractor(dataset), n)
@@ -148,7 +136,7 @@ def baselines(args):
         f"2 shared CPU cores):\n\n```\n{' '.join(['python'] + sys.argv)}\n```\n"
     )
     text += "".join(f"\nSkipped: {reason}\n" for reason in skipped)
-    replace_section(args.doc, "baselines", text)
+    replace_marked_section(args.doc, "baselines", text)
 
 
 def evaluate_model(args):

@@ -8,10 +8,9 @@ Usage:
 """
 
 import pathlib
-import re
 
 import kerasgan
-from kerasgan.utils.files import atomic_path
+from kerasgan.utils.files import replace_marked_section
 from kerasgan.zoo import card
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -97,16 +96,6 @@ def entry_section(info, image_prefix, level="##"):
     return "\n".join(lines)
 
 
-def replace_section(path, name, text):
-    content = path.read_text()
-    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-    if not pattern.search(content):
-        raise ValueError(f"{path} has no '{name}' markers.")
-    content = pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(2), content)
-    with atomic_path(path) as tmp:
-        pathlib.Path(tmp).write_text(content)
-
-
 def main():
     infos = [kerasgan.zoo.info(name) for name in kerasgan.zoo.names()]
     text = (
@@ -114,11 +103,11 @@ def main():
         + "\n\n"
         + "\n".join(entry_section(info, "../zoo/") for info in infos)
     )
-    replace_section(DOCS / "zoo.md", "entries", text)
+    replace_marked_section(DOCS / "zoo.md", "entries", text)
     for variant, page in VARIANT_PAGES.items():
         entries = [info for info in infos if info["variant"] == variant]
         sections = "\n".join(entry_section(info, "../../zoo/", "###") for info in entries)
-        replace_section(
+        replace_marked_section(
             DOCS / "variants" / f"{page}.md",
             "zoo",
             sections or "No zoo entry yet.",

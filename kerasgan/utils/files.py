@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import pathlib
+import re
 import tempfile
 
 
@@ -38,3 +39,15 @@ def write_json(path, value):
     with atomic_path(path) as tmp:
         pathlib.Path(tmp).write_text(json.dumps(value, indent=2) + "\n")
     return path
+
+
+def replace_marked_section(path, name, text):
+    """Replaces, atomically, the text between `<!-- name:start -->` and
+    `<!-- name:end -->` lines of a file (generated parts of the docs)."""
+    content = pathlib.Path(path).read_text()
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+    if not pattern.search(content):
+        raise ValueError(f"{path} has no '{name}' markers.")
+    content = pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(2), content)
+    with atomic_path(path) as tmp:
+        pathlib.Path(tmp).write_text(content)
