@@ -183,8 +183,14 @@ def evaluate_zoo_entry(args):
         print(result, flush=True)
     metrics = {
         "results": [result.to_dict() for result in results],
-        "note": "Samples from seed 1 (the training grids use seed 0). Compare with "
-        "the real-vs-real values at the same N and extractor in docs/metrics.md.",
+        "note": "Samples from seed 1 (the training grids use seed 0). "
+        + (
+            "high_quality: the share of samples within 3σ of a component's centre; a "
+            "mode is covered with a quarter of its expected share."
+            if len(gan.data_shape) == 1
+            else "Compare with the real-vs-real values at the same N and extractor in "
+            "docs/metrics.md."
+        ),
         "command": f"KERAS_BACKEND={keras.backend.backend()} python "
         f"scripts/evaluate.py --zoo {args.zoo} --inception-n {args.inception_n} "
         f"--domain-n {args.domain_n}",

@@ -107,22 +107,34 @@ def hardware():
     return f"{cpu}, {os.cpu_count()} cores, " + (", ".join(gpus) if gpus else "no GPU")
 
 
+def entry_samples(gan):
+    """The samples drawn on an entry's card, and what they are."""
+    if getattr(gan, "num_classes", None):
+        labels = fixed_labels(gan, 100)
+        text = (
+            "`generate(100, seed=0, labels=0, 1, ..., 9, 0, ...)`: one class per column."
+        )
+        return gan.generate(100, seed=0, labels=labels), text
+    if len(gan.data_shape) == 1:
+        # A scatter plot needs many points to show every mode.
+        return gan.generate(2000, seed=0), "`generate(2000, seed=0)`."
+    return gan.generate(64, seed=0), "`generate(64, seed=0)`."
+
+
 def publish(name, gan, run, recipe, commit, dirty, run_dir):
     """Writes zoo/<name>: preset, samples.png, card."""
     entry = ROOT / "zoo" / name
     if entry.exists():
         shutil.rmtree(entry)  # a retrained entry replaces the old one entirely
-    n = 100 if getattr(gan, "num_classes", None) else 64
-    samples = gan.generate(n, seed=0, labels=fixed_labels(gan, n))
     entry.mkdir(parents=True)
-    save_samples(samples, entry / "samples.png", columns=10 if n == 100 else None)
+    samples, description = entry_samples(gan)
+    save_samples(
+        samples, entry / "samples.png", columns=10 if len(samples) == 100 else None
+    )
     backend = keras.backend.backend()
     metadata = {
         "dataset": recipe["dataset"],
-        "samples": (
-            f"`generate({n}, seed=0"
-            + (", labels=0..9 per column)`: one class per column." if n == 100 else ")`.")
-        ),
+        "samples": description,
         "hardware": hardware(),
         "commit": commit,
         "dirty": dirty,

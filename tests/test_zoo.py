@@ -18,6 +18,7 @@ from conftest import adam_pair, random_images, subprocess_env, tiny_dcgan, to_nu
 import kerasgan
 from kerasgan.metrics.cache import sha256_of
 from kerasgan.zoo import PresetError
+from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -70,6 +71,9 @@ def test_entry_gives_its_reference_images_on_this_backend(name):
     assert {"config.json", "model.weights.h5", "samples.png", "metrics.json"} <= set(
         metadata["files"]
     )
+    # The card is generated from the entry's files, never edited by hand.
+    folder = kerasgan.zoo.resolve(name)
+    assert (folder / "README.md").read_text() == card.card_text(folder)
 
 
 @pytest.mark.parametrize("name", ["conditional_gan_fashion_mnist", "acgan_fashion_mnist"])
