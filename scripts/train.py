@@ -69,10 +69,10 @@ RECIPES = {
         options={"hidden_units": (256, 256)},
         **TOY,
     ),
-    "lsgan_fashion_mnist": dict(variant="lsgan", epochs=8, options=SMALL, **FASHION),
-    "wgan_fashion_mnist": dict(variant="wgan", epochs=8, options=SMALL, **FASHION),
+    "lsgan_fashion_mnist": dict(variant="lsgan", epochs=6, options=SMALL, **FASHION),
+    "wgan_fashion_mnist": dict(variant="wgan", epochs=6, options=SMALL, **FASHION),
     "wgan_gp_fashion_mnist": dict(variant="wgan_gp", epochs=5, options=SMALL, **FASHION),
-    "sngan_fashion_mnist": dict(variant="sngan", epochs=8, options=SMALL, **FASHION),
+    "sngan_fashion_mnist": dict(variant="sngan", epochs=6, options=SMALL, **FASHION),
     "sagan_fashion_mnist": dict(variant="sagan", epochs=5, options=SMALL, **FASHION),
     "conditional_gan_fashion_mnist": dict(
         variant="conditional_gan", epochs=5, options=SMALL, **FASHION
