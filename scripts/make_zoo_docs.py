@@ -1,4 +1,5 @@
-"""Writes docs/zoo.md and the "Pretrained" section of each variant page from the zoo.
+"""Writes docs/zoo.md, the "Pretrained" section of each variant page and the entries'
+cards (README.md) from the zoo.
 
 Everything comes from the entries' files (metadata.json, metrics.json, samples.png),
 which scripts/train.py and scripts/evaluate.py wrote; nothing is typed in.
@@ -97,6 +98,8 @@ def entry_section(info, image_prefix, level="##"):
 
 
 def main():
+    for name in kerasgan.zoo.names():
+        card.write_card(kerasgan.zoo.resolve(name))  # with this version's card layout
     infos = [kerasgan.zoo.info(name) for name in kerasgan.zoo.names()]
     text = (
         zoo_table(infos)

@@ -104,7 +104,10 @@ def card_text(directory):
         "",
     ]
     commands = [metadata.get("command")] + ([metrics["command"]] if metrics else [])
-    lines += ["## Reproduce", "", "```bash", *[c for c in commands if c], "```", ""]
+    lines += ["## Reproduce", ""]
+    if metadata.get("commit"):
+        lines += [f"From a checkout of commit `{metadata['commit']}` (its recipe):", ""]
+    lines += ["```bash", *[c for c in commands if c], "```", ""]
     lines += ["## Files", "", "| file | sha256 |", "|---|---|"]
     lines += [f"| `{f}` | `{h}` |" for f, h in sorted(metadata["files"].items())]
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
