@@ -11,7 +11,7 @@ from PIL import Image
 import kerasgan
 from conftest import adam_pair, random_images, tiny_dcgan, to_numpy
 from kerasgan.callbacks.interpolation import interpolate
-from kerasgan.callbacks.mode_collapse import diversity
+from kerasgan.callbacks.mode_collapse import class_diversity, diversity
 from kerasgan.callbacks.sample_grid import fixed_labels
 from kerasgan.utils.images import image_grid
 
@@ -211,6 +211,26 @@ def test_mode_collapse_alarm_logs_diversity_and_warns(tmp_path):
     with pytest.warns(UserWarning, match="mode collapse"):
         gan.fit(real, batch_size=32, epochs=1, verbose=0, callbacks=[alarm])
     assert alarm.collapsed and alarm.value == 0.0
+
+
+def test_conditional_diversity_is_measured_within_classes():
+    # Each class collapsed onto one point, the classes far apart: diverse overall,
+    # collapsed within every class.
+    labels = np.arange(40) % 4
+    samples = (10.0 * labels[:, None] * np.ones((1, 3))).astype("float32")
+    assert diversity(samples) > 10 and class_diversity(samples, labels) == 0.0
+    gan = kerasgan.models.ConditionalGAN(
+        num_classes=4, latent_dim=4, data_shape=(2,), hidden_units=(8,), seed=0
+    )
+    alarm = kerasgan.callbacks.ModeCollapseAlarm(n=40)
+    alarm.set_model(gan)
+    assert alarm.measure(1) == pytest.approx(
+        class_diversity(gan.generate(40, seed=0, labels=labels), labels)
+    )
+    unlabelled = kerasgan.callbacks.ModeCollapseAlarm(n=40, real_samples=samples)
+    unlabelled.set_model(gan)
+    with pytest.raises(ValueError, match="real_labels"):
+        unlabelled.measure(1)
 
 
 class _PoisonAtEpoch(keras.callbacks.Callback):

@@ -28,6 +28,14 @@ def diversity(samples):
     return float(distances.sum() / (n * (n - 1)))
 
 
+def class_diversity(samples, labels):
+    """`diversity` within each class, averaged: a conditional generator that ignores
+    its latents draws one image per class and scores 0, however different the
+    classes are."""
+    samples, labels = np.asarray(samples), np.asarray(labels)
+    return float(np.mean([diversity(samples[labels == k]) for k in np.unique(labels)]))
+
+
 class ModeCollapseAlarm(keras.callbacks.Callback):
     """Logs a diversity figure of generated samples and warns when it collapses.
 
@@ -37,6 +45,9 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
     samples sit close together: when the diversity falls below `threshold` times the
     highest value measured so far — capped at the real data's diversity when
     `real_samples` is given — a `UserWarning` says so and `collapsed` turns True.
+    For conditional models the figure is the diversity within each class, averaged
+    (`class_diversity`): samples of different classes differ even when each class
+    has collapsed to a single image.
     Comparing with the peak, not with the real data alone, keeps the alarm quiet
     while an untrained generator's blurry samples are still gaining diversity.
 
@@ -47,6 +58,8 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
         threshold: the fraction of the reference below which the alarm goes off.
         real_samples: real data (at least 2 examples), whose diversity caps the
             reference.
+        real_labels: the labels of `real_samples`; needed with a conditional model
+            (its diversity is measured within classes).
 
     Example:
 
@@ -57,7 +70,9 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, every=1, n=256, seed=0, threshold=0.5, real_samples=None):
+    def __init__(
+        self, every=1, n=256, seed=0, threshold=0.5, real_samples=None, real_labels=None
+    ):
         super().__init__()
         if not 0.0 < float(threshold) < 1.0:
             raise ValueError(f"threshold must lie in (0, 1); got {threshold}.")
@@ -65,9 +80,14 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
         self.n = int(n)
         self.seed = seed
         self.threshold = float(threshold)
-        self.real_diversity = (
-            None if real_samples is None else diversity(real_samples[:n])
-        )
+        self.real_diversity = None
+        if real_samples is not None:
+            self.real_diversity = (
+                diversity(real_samples[:n])
+                if real_labels is None
+                else class_diversity(real_samples[:n], real_labels[:n])
+            )
+        self.real_has_labels = real_labels is not None
         self.peak = 0.0
         self.value = None
         self.collapsed = False
@@ -89,7 +109,15 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
         # Conditional models: the classes in turn, as in the sample grid.
         labels = fixed_labels(self.model, self.n)
         samples = self.model.generate(self.n, seed=self.seed, labels=labels)
-        self.value = diversity(samples)
+        if labels is None:
+            self.value = diversity(samples)
+        else:
+            if self.real_diversity is not None and not self.real_has_labels:
+                raise ValueError(
+                    "ModeCollapseAlarm measures a conditional model within classes: "
+                    "pass real_labels= with real_samples=."
+                )
+            self.value = class_diversity(samples, labels)
         self.peak = max(self.peak, self.value)
         self.collapsed = self.value < self.threshold * self.reference
         if self.collapsed:
