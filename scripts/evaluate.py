@@ -33,6 +33,7 @@ from kerasgan.metrics import compute
 from kerasgan.metrics import evaluation
 from kerasgan.metrics import stats_cache
 from kerasgan import zoo as zoo_lib
+from kerasgan.callbacks.mode_collapse import class_diversity
 from kerasgan.metrics.results import MetricResult
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.files import write_json
@@ -164,7 +165,31 @@ def zoo_results(gan, dataset, inception_n, domain_n):
         results += evaluate(gan, dataset, num_samples=domain_n, extractor=domain)
         if getattr(gan, "num_classes", None):
             results.append(kerasgan.metrics.class_accuracy(gan, domain, domain_n, seed=1))
+    if getattr(gan, "num_classes", None):
+        results += within_class_diversity(gan, dataset, inception_n)
     return results
+
+
+def within_class_diversity(gan, dataset, num_samples):
+    """Mean pairwise pixel distance within each class, generated and real.
+
+    A conditional generator that ignores its latents draws one image per class:
+    its class accuracy can be high while this falls towards 0.
+    """
+    labels = np.arange(num_samples) % gan.num_classes
+    fake = gan.generate(num_samples, seed=1, labels=labels)
+    x, y = kerasgan.data.load_numpy(dataset, split=stats_cache.default_split(dataset))
+    real = class_diversity(x[:num_samples], y[:num_samples])
+    return [
+        MetricResult(
+            "within_class_diversity",
+            class_diversity(fake, labels),
+            0,
+            num_samples,
+            "pixels",
+        ),
+        MetricResult("real_within_class_diversity", real, num_samples, 0, "pixels"),
+    ]
 
 
 def evaluate(gan, dataset, num_samples, extractor):
