@@ -38,6 +38,20 @@ def _metric_rows(metrics):
     return rows
 
 
+def measured_warnings(metrics):
+    """Warnings the measurements call for (not typed in: derived from metrics.json)."""
+    values = {r["name"]: r["value"] for r in (metrics or {}).get("results", [])}
+    fake = values.get("within_class_diversity")
+    real = values.get("real_within_class_diversity")
+    if fake is not None and real and fake < 0.5 * real:
+        return [
+            f"**Low diversity within classes**: {fake:.3g} against {real:.3g} for real "
+            "images (mean pairwise pixel distance within a class); many latents give "
+            "the same image for a label."
+        ]
+    return []
+
+
 def _training_rows(metadata):
     training = metadata.get("training", {})
     rows = ["| | |", "|---|---|"]
@@ -77,6 +91,8 @@ def card_text(directory):
     lines += [summary + (f" Paper: {paper}" if paper else ""), ""]
     if metadata.get("dirty"):
         lines += ["**Trained from a working tree with uncommitted changes.**", ""]
+    for warning in measured_warnings(metrics):
+        lines += [warning, ""]
     if (directory / "samples.png").exists():
         lines += [f"![samples of {name}](samples.png)", ""]
         if metadata.get("samples"):
