@@ -7,9 +7,6 @@ import kerasgan
 
 PACKAGE = pathlib.Path(kerasgan.__file__).parent
 FRAMEWORKS = {"tensorflow", "jax", "jaxlib", "torch", "tensorflow_datasets"}
-# tf.data is the input pipeline Keras itself feeds fit() with on every backend; the
-# data package may import it, lazily, inside functions.
-LAZY_ALLOWED = {"data": {"tensorflow", "tensorflow_datasets"}}
 
 
 def _imports(tree):
@@ -28,12 +25,8 @@ def _violations():
         if relative.parts[0] == "backend":
             continue
         tree = ast.parse(path.read_text())
-        top_level = {id(n) for n in tree.body}
         for node, module in _imports(tree):
-            if module not in FRAMEWORKS:
-                continue
-            allowed_lazily = module in LAZY_ALLOWED.get(relative.parts[0], set())
-            if id(node) in top_level or not allowed_lazily:
+            if module in FRAMEWORKS:
                 found.append(f"{relative}:{node.lineno} imports {module}")
     return found
 

@@ -1,46 +1,20 @@
 """tf.data pipelines shared by every source: shuffle, batch, resize, scale, prefetch.
 
-TensorFlow is imported on first use (`tensorflow()`), never at module import: the rest
-of kerasgan runs on JAX or PyTorch without it, and only `kerasgan.data` needs tf.data.
+TensorFlow is imported on first use (`kerasgan.backend.tf_data.tensorflow()`), never at
+module import: the rest of kerasgan runs on JAX or PyTorch without it, and only
+`kerasgan.data` needs tf.data.
 """
 
 import dataclasses
 from typing import Callable
 
-import keras
 import numpy as np
+
+from kerasgan.backend.tf_data import tensorflow
 
 # Examples held by the shuffle buffer of streamed sources (tfds), where the whole split
 # does not fit in memory.
 STREAM_SHUFFLE_BUFFER = 10_000
-
-
-def tensorflow():
-    """Imports TensorFlow for tf.data, keeping it off the GPU when Keras runs elsewhere.
-
-    Returns:
-        The `tensorflow` module.
-    """
-    try:
-        import tensorflow as tf
-    except ImportError as error:
-        raise ImportError(
-            "kerasgan.data builds tf.data pipelines and needs TensorFlow on every "
-            "backend (JAX and PyTorch too). Install it: pip install tensorflow-cpu "
-            "(or pip install 'kerasgan[tensorflow]')."
-        ) from error
-    if keras.backend.backend() != "tensorflow":
-        _hide_gpus_from(tf)
-    return tf
-
-
-def _hide_gpus_from(tf):
-    # TF would otherwise reserve most of the GPU memory that JAX or torch train on;
-    # tf.data only needs the CPU. This works only before TF first touches a device.
-    try:
-        tf.config.set_visible_devices([], "GPU")
-    except RuntimeError:
-        pass
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,20 +1,9 @@
 """Any TensorFlow Datasets dataset, by name: "tfds:<name>" (e.g. "tfds:celeb_a")."""
 
+from kerasgan.backend.tf_data import tensorflow_datasets
 from kerasgan.data import pipeline
 
 PREFIX = "tfds:"
-
-
-def tensorflow_datasets():
-    """Imports tensorflow_datasets on first use (it is optional)."""
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError as error:
-        raise ImportError(
-            "'tfds:<name>' datasets need TensorFlow Datasets: pip install "
-            "tensorflow-datasets (or pip install 'kerasgan[tensorflow]')."
-        ) from error
-    return tfds
 
 
 def open_split(request, dataset_name):
