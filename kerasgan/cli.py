@@ -353,7 +353,7 @@ def _run_zoo_info(args):
 def _run_sample(args):
     import keras
 
-    from kerasgan.callbacks.sample_grid import fixed_labels
+    from kerasgan.utils.labels import fixed_labels
     from kerasgan.utils.images import save_samples
 
     gan = load_run(args.run_dir)

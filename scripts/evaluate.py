@@ -37,6 +37,7 @@ from kerasgan.callbacks.mode_collapse import class_diversity
 from kerasgan.metrics.results import MetricResult
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.files import write_json
+from kerasgan.utils.labels import fixed_labels
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
 
@@ -176,7 +177,7 @@ def within_class_diversity(gan, dataset, num_samples):
     A conditional generator that ignores its latents draws one image per class:
     its class accuracy can be high while this falls towards 0.
     """
-    labels = np.arange(num_samples) % gan.num_classes
+    labels = fixed_labels(gan, num_samples)
     fake = gan.generate(num_samples, seed=1, labels=labels)
     x, y = kerasgan.data.load_numpy(dataset, split=stats_cache.default_split(dataset))
     real = class_diversity(x[:num_samples], y[:num_samples])

@@ -25,7 +25,7 @@ import keras
 
 import kerasgan
 from kerasgan import training
-from kerasgan.callbacks.sample_grid import fixed_labels
+from kerasgan.utils.labels import fixed_labels
 from kerasgan.utils.images import save_samples
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib

@@ -12,7 +12,7 @@ import kerasgan
 from conftest import adam_pair, random_images, tiny_dcgan, to_numpy
 from kerasgan.callbacks.interpolation import interpolate
 from kerasgan.callbacks.mode_collapse import class_diversity, diversity
-from kerasgan.callbacks.sample_grid import fixed_labels
+from kerasgan.utils.labels import fixed_labels
 from kerasgan.utils.images import image_grid
 
 

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from kerasgan.callbacks.periodic import PeriodicWriter
-from kerasgan.callbacks.sample_grid import fixed_labels
+from kerasgan.utils.labels import fixed_labels
 from kerasgan.utils.images import image_grid, save_gif, save_png, to_uint8
 
 METHODS = ("linear", "spherical")

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from kerasgan.callbacks.periodic import check_every
-from kerasgan.callbacks.sample_grid import fixed_labels
+from kerasgan.utils.labels import fixed_labels
 
 
 def diversity(samples):

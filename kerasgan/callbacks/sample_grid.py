@@ -4,23 +4,10 @@ import os
 import pathlib
 
 import keras
-import numpy as np
 
 from kerasgan.callbacks.periodic import PeriodicWriter
 from kerasgan.utils.images import image_grid, save_samples
-
-
-def fixed_labels(model, n):
-    """Labels 0, 1, 2, ... cycling through the classes of a conditional model.
-
-    Returns:
-        An int32 array of `n` labels, or None for unconditional models (no
-        `num_classes` attribute).
-    """
-    num_classes = getattr(model, "num_classes", None)
-    if not num_classes:
-        return None
-    return (np.arange(n) % num_classes).astype("int32")
+from kerasgan.utils.labels import fixed_labels
 
 
 class SampleGrid(PeriodicWriter):

@@ -5,6 +5,7 @@ import numpy as np
 from kerasgan.metrics import extractors
 from kerasgan.metrics import features
 from kerasgan.metrics.results import MetricResult
+from kerasgan.utils.labels import fixed_labels
 
 
 def class_accuracy(gan, extractor, num_samples=1000, seed=0):
@@ -28,7 +29,7 @@ def class_accuracy(gan, extractor, num_samples=1000, seed=0):
     acc = kerasgan.metrics.class_accuracy(cgan, "fashion-mnist", num_samples=1000)
     ```
     """
-    labels = features.gan_labels(gan, num_samples)
+    labels = fixed_labels(gan, num_samples)
     if labels is None:
         raise ValueError(
             f"class_accuracy needs a conditional model (with num_classes); "

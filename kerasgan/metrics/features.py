@@ -3,6 +3,7 @@
 import numpy as np
 
 from kerasgan.metrics import extractors
+from kerasgan.utils.labels import fixed_labels
 
 
 def _as_numpy(batch):
@@ -13,19 +14,9 @@ def _as_numpy(batch):
     return np.asarray(batch, "float32")
 
 
-def gan_labels(gan, num_samples):
-    """The labels conditional models are sampled with: 0, 1, ..., 0, 1, ...
-
-    Classes in equal shares, as the data usually has them; None for unconditional
-    models.
-    """
-    num_classes = getattr(gan, "num_classes", None)
-    return None if not num_classes else np.arange(num_samples) % num_classes
-
-
 def _gan_batches(gan, num_samples, batch_size, seed):
     latents = gan.latents_for(num_samples, seed)
-    labels = gan_labels(gan, num_samples)
+    labels = fixed_labels(gan, num_samples)
     for start in range(0, num_samples, batch_size):
         chunk = None if labels is None else labels[start : start + batch_size]
         yield gan.generate_from_latents(

@@ -17,6 +17,7 @@ import kerasgan
 from kerasgan.metrics.cache import sha256_of
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import write_json
+from kerasgan.utils.labels import fixed_labels
 
 CONFIG = "config.json"
 WEIGHTS = "model.weights.h5"
@@ -40,12 +41,6 @@ def read_json(path):
         raise PresetError(f"{path} is not valid JSON ({error}).") from None
 
 
-def reference_labels(gan, n=REFERENCE_N):
-    """Labels for the reference samples of a conditional model (classes 0, 1, ...)."""
-    num_classes = getattr(gan, "num_classes", None)
-    return None if num_classes is None else np.arange(n) % num_classes
-
-
 def reference_slice(gan_or_samples):
     """A small, backend-independent fingerprint of a model's samples.
 
@@ -59,7 +54,7 @@ def reference_slice(gan_or_samples):
     if not isinstance(samples, np.ndarray):
         gan = gan_or_samples
         samples = gan.generate(
-            REFERENCE_N, seed=REFERENCE_SEED, labels=reference_labels(gan)
+            REFERENCE_N, seed=REFERENCE_SEED, labels=fixed_labels(gan, REFERENCE_N)
         )
     if samples.ndim == 4:
         samples = samples[:, ::REFERENCE_STRIDE, ::REFERENCE_STRIDE, :]
