@@ -135,6 +135,12 @@ def _train_parser(subparsers):
     parser.set_defaults(run=_run_train)
 
 
+def _add_model_argument(parser):
+    parser.add_argument(
+        "run_dir", help="a folder written by `kerasgan train`, or a zoo name"
+    )
+
+
 def _sample_parser(subparsers):
     parser = _add_command(
         subparsers,
@@ -143,9 +149,7 @@ def _sample_parser(subparsers):
         "Write a PNG of samples from RUN/model.keras or a zoo entry (a scatter plot "
         "for 2-D data).",
     )
-    parser.add_argument(
-        "run_dir", help="a folder written by `kerasgan train`, or a zoo name"
-    )
+    _add_model_argument(parser)
     parser.add_argument("--n", type=_positive_int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="samples.png", help="the PNG path")
@@ -163,9 +167,7 @@ def _interpolate_parser(subparsers):
         "Walk the latent space of RUN/model.keras through the latents of --seeds; "
         "--out ending in .gif writes an animation, .png a strip (one row per pair).",
     )
-    parser.add_argument(
-        "run_dir", help="a folder written by `kerasgan train`, or a zoo name"
-    )
+    _add_model_argument(parser)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     parser.add_argument("--steps", type=_positive_int, default=8)
     parser.add_argument("--method", choices=("spherical", "linear"), default="spherical")

@@ -84,7 +84,8 @@ def compile_variant(
     `techniques` go to `GAN.compile` (`penalty_weight`, `augment`, ...).
     """
     defaults = getattr(gan, "default_optimizers", None)
-    if defaults is not None and g_lr is d_lr is beta1 is cosine_steps is None:
+    adam_asked_for = any(v is not None for v in (g_lr, d_lr, beta1, cosine_steps))
+    if defaults is not None and not adam_asked_for:
         g_optimizer, d_optimizer = defaults()
     else:
         g_optimizer = _adam(g_lr, beta1, cosine_steps)

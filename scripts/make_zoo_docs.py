@@ -79,7 +79,7 @@ def zoo_table(infos):
 
 
 def entry_section(info, image_prefix, level="##"):
-    metadata_rows = card._metric_rows(info["metrics"] or {})
+    metadata_rows = card.metric_rows(info["metrics"] or {})
     training = info["training"]
     lines = [
         f"{level} {info['name']}",

@@ -22,7 +22,7 @@ def paper_link(variant):
     return None
 
 
-def _metric_rows(metrics):
+def metric_rows(metrics):
     rows = [
         "| metric | value | extractor | N real | N generated |",
         "|---|---|---|---|---|",
@@ -99,7 +99,7 @@ def card_text(directory):
             lines += [metadata["samples"], ""]
     lines += ["## Metrics", ""]
     if metrics:
-        lines += _metric_rows(metrics) + ["", metrics.get("note", ""), ""]
+        lines += metric_rows(metrics) + ["", metrics.get("note", ""), ""]
         lines += [
             f"Measured by `{metrics['command']}` ({metrics['backend']}, "
             f"{metrics['seconds']:.0f} s).",
