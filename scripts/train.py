@@ -74,9 +74,8 @@ RECIPES = {
     "wgan_gp_fashion_mnist": dict(variant="wgan_gp", epochs=5, options=SMALL, **FASHION),
     "sngan_fashion_mnist": dict(variant="sngan", epochs=6, options=SMALL, **FASHION),
     "sagan_fashion_mnist": dict(variant="sagan", epochs=5, options=SMALL, **FASHION),
-    # Both conditional variants collapse within classes with the concat
-    # discriminator or without spectral norm (one image per class after 5 epochs);
-    # spectral norm and the hinge loss keep some diversity (see their cards).
+    # Conditional generators without batch norm (the default since it collapsed
+    # them to one image per class), spectral norm and the hinge loss in D.
     "conditional_gan_fashion_mnist": dict(
         variant="conditional_gan",
         epochs=5,

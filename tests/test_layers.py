@@ -7,6 +7,7 @@ import pytest
 
 from conftest import to_numpy
 from kerasgan import backend
+from kerasgan.layers import ConditionalBatchNormalization
 from kerasgan.layers import DiffAugment
 from kerasgan.layers import MinibatchStdDev
 from kerasgan.layers import SelfAttention2D
@@ -120,6 +121,31 @@ def test_minibatch_stddev_appends_the_group_stddev():
     expected = np.sqrt(groups.var(axis=0) + 1e-8).mean(axis=(1, 2, 3))
     np.testing.assert_allclose(y[:, 0, 0, 2], np.tile(expected, 4), rtol=1e-5)
     assert tuple(MinibatchStdDev()(np.ones((4, 5), "float32")).shape) == (4, 6)
+
+
+def test_conditional_batch_norm_scales_and_shifts_per_class():
+    rng = np.random.default_rng(0)
+    x = rng.normal(2.0, 3.0, size=(6, 4, 4, 3)).astype("float32")
+    labels = np.array([0, 1, 2, 0, 1, 2], "int32")
+    layer = ConditionalBatchNormalization(num_classes=3)
+    layer.build([x.shape, labels.shape])
+    gamma = rng.uniform(0.5, 2.0, size=(3, 3)).astype("float32")
+    beta = rng.normal(size=(3, 3)).astype("float32")
+    layer.gamma.assign(gamma)
+    layer.beta.assign(beta)
+    y = keras.ops.convert_to_numpy(layer([x, labels], training=True))
+    # Closed form: batch statistics over batch and positions, then the label's γ, β.
+    mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
+    normalized = (x - mean) / np.sqrt(var + layer.epsilon)
+    expected = normalized * gamma[labels][:, None, None] + beta[labels][:, None, None]
+    np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-4)
+    # Inference uses the moving statistics, which training moved towards the batch's.
+    moving_mean = keras.ops.convert_to_numpy(layer.normalize.moving_mean)
+    np.testing.assert_allclose(moving_mean, 0.01 * mean, rtol=1e-4)
+    clone = ConditionalBatchNormalization.from_config(layer.get_config())
+    assert (clone.num_classes, clone.epsilon) == (3, layer.epsilon)
+    with pytest.raises(ValueError, match="num_classes must be at least 2"):
+        ConditionalBatchNormalization(num_classes=1)
 
 
 def test_diff_augment_translation_and_cutout():

@@ -235,6 +235,36 @@ def test_multiscale_discriminator_averages_scales():
     )
 
 
+def test_conditional_batch_norm_generator_learns_per_class_scales():
+    gan = kerasgan.models.ConditionalGAN(
+        num_classes=3, generator_norm="conditional_batch", **IMAGES
+    )
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(1e-2), d_optimizer=keras.optimizers.Adam(1e-2)
+    )
+    norms = [
+        layer
+        for layer in gan.generator.layers
+        if isinstance(layer, kerasgan.layers.ConditionalBatchNormalization)
+    ]
+    assert norms and not any(
+        isinstance(layer, keras.layers.BatchNormalization)
+        for layer in gan.generator.layers
+    )
+    gammas = to_numpy([layer.gamma for layer in norms])
+    labels = np.array([0, 1] * BATCH, "int32")  # class 2 never appears
+    _fit(gan, random_images(2 * BATCH, (16, 16, 1)), labels, steps=2)
+    for before, layer in zip(gammas, norms):
+        after = keras.ops.convert_to_numpy(layer.gamma)
+        assert not np.allclose(before[:2], after[:2])  # the classes seen moved
+        np.testing.assert_array_equal(before[2], after[2])  # the unseen one did not
+    assert gan.get_config()["generator_norm"] == "conditional_batch"
+    with pytest.raises(ValueError, match="norm must be one of"):
+        kerasgan.models.ConditionalGAN(generator_norm="layer", **IMAGES)
+    with pytest.raises(ValueError, match="needs num_classes"):
+        networks.build_generator(8, (16, 16, 1), filters=4, norm="conditional_batch")
+
+
 @pytest.mark.parametrize("name", [*VARIANTS, "SAGAN"])
 def test_variant_config_round_trips(name):
     config = IMAGES if name == "SAGAN" else TOY

@@ -1,5 +1,6 @@
 """Layers for GANs that behave the same on every Keras backend."""
 
+from kerasgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kerasgan.layers.diff_augment import DiffAugment
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D

@@ -22,7 +22,7 @@ class NetworkGAN(GAN):
 
     Class attributes:
         generator_options / discriminator_options: extra builder arguments
-            (`spectral_norm`, `attention`, `batch_norm`, `minibatch_stddev`, ...).
+            (`spectral_norm`, `attention`, `norm`, `minibatch_stddev`, ...).
         default_loss, default_gradient_penalty, default_n_critic: training defaults.
         default_dropout: D's dropout rate.
 

@@ -15,6 +15,7 @@ import math
 import keras
 from keras import layers
 
+from kerasgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization
@@ -54,26 +55,48 @@ def _label_input():
 
 
 # ---------------------------------------------------------------------- generator
-def _generator_block(x, layer, batch_norm, spectral_norm):
+GENERATOR_NORMS = ("batch", "conditional_batch", "none")
+
+
+def generator_normalization(norm, labels=None, num_classes=None):
+    """The generator's normalization as a function of features (None for "none")."""
+    if norm not in GENERATOR_NORMS:
+        raise ValueError(f"norm must be one of {GENERATOR_NORMS}; got {norm!r}.")
+    if norm == "batch":
+        return lambda x: layers.BatchNormalization()(x)
+    if norm == "conditional_batch":
+        if not num_classes:
+            raise ValueError(
+                'norm="conditional_batch" learns a scale and shift per class: it '
+                "needs num_classes (a conditional generator)."
+            )
+        return lambda x: ConditionalBatchNormalization(num_classes)([x, labels])
+    return None
+
+
+def _generator_block(x, layer, normalize, spectral_norm):
     x = _sn(layer, spectral_norm)(x)
-    if batch_norm:
-        x = layers.BatchNormalization()(x)
+    if normalize is not None:
+        x = normalize(x)
     return layers.LeakyReLU()(x)  # Keras default slope 0.3, as the TF DCGAN tutorial
 
 
 def conv_generator_body(
-    x, image_shape, filters, batch_norm=True, spectral_norm=False, attention=False
+    x, image_shape, filters, normalize=None, spectral_norm=False, attention=False
 ):
     """Dense → reshape, a stride-1 ConvT block, stride-2 ConvT blocks, tanh output.
 
-    With the defaults and 28×28×1, `filters=64`, this is DCGAN's reference net:
+    With 28×28×1, `filters=64` and batch norm as `normalize` (see
+    `generator_normalization`), this is DCGAN's reference net:
     Dense(7·7·256) → ConvT(128, s1) → ConvT(64, s2) → ConvT(1, s2, tanh), kernels 5.
     `attention` adds self-attention before the output convolution (the largest map).
     """
     steps, (height, width) = upsampling_steps(image_shape)
     width_filters = filters * 2**steps
-    dense = layers.Dense(height * width * width_filters, use_bias=not batch_norm)
-    x = _generator_block(x, dense, batch_norm, spectral_norm)
+    # A normalization's shift makes the bias redundant.
+    bias = normalize is None
+    dense = layers.Dense(height * width * width_filters, use_bias=bias)
+    x = _generator_block(x, dense, normalize, spectral_norm)
     x = layers.Reshape((height, width, width_filters))(x)
     block_filters = [width_filters // 2] + [
         width_filters // 2 ** (i + 2) for i in range(steps - 1)
@@ -81,9 +104,9 @@ def conv_generator_body(
     block_strides = [1] + [2] * (steps - 1)
     for channels, stride in zip(block_filters, block_strides):
         conv = layers.Conv2DTranspose(
-            channels, 5, strides=stride, padding="same", use_bias=not batch_norm
+            channels, 5, strides=stride, padding="same", use_bias=bias
         )
-        x = _generator_block(x, conv, batch_norm, spectral_norm)
+        x = _generator_block(x, conv, normalize, spectral_norm)
     if attention:
         x = SelfAttention2D(spectral_norm=spectral_norm)(x)
     output = layers.Conv2DTranspose(
@@ -107,7 +130,7 @@ def build_generator(
     filters=64,
     hidden_units=(128, 128),
     output_activation=None,
-    batch_norm=True,
+    norm="batch",
     spectral_norm=False,
     attention=False,
     num_classes=None,
@@ -115,19 +138,23 @@ def build_generator(
     """A generator for images (`data_shape` of rank 3: conv net) or vectors (MLP).
 
     `output_activation` applies to MLPs only ("linear" by default); conv nets end in
-    tanh. With `num_classes`, the model takes `[latents, labels]`.
+    tanh. With `num_classes`, the model takes `[latents, labels]`. `norm` is the conv
+    net's normalization after each hidden layer: "batch", "conditional_batch" (a
+    scale and shift per class, `ConditionalBatchNormalization`) or "none"; MLPs have
+    none.
     """
     data_shape = tuple(data_shape)
     latents = keras.Input((latent_dim,), name="latents")
-    inputs, x = latents, latents
+    inputs, x, labels = latents, latents, None
     if num_classes:
         labels = _label_input()
         embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")
         x = layers.Concatenate()([latents, embedded(labels)])
         inputs = [latents, labels]
+    normalize = generator_normalization(norm, labels, num_classes)
     if len(data_shape) == 3:
         x = conv_generator_body(
-            x, data_shape, filters, batch_norm, spectral_norm, attention
+            x, data_shape, filters, normalize, spectral_norm, attention
         )
     else:
         _check_no_attention(attention, data_shape)

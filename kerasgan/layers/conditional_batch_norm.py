@@ -1,0 +1,79 @@
+"""Class-conditional batch normalization (BigGAN, SNGAN projection generators)."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class ConditionalBatchNormalization(keras.layers.Layer):
+    """Batch normalization whose scale and shift are looked up per class.
+
+    Normalizes with batch statistics (moving averages at inference) like
+    `keras.layers.BatchNormalization`, then applies `γ[y] · x̂ + β[y]` with one learned
+    `(γ, β)` pair per class `y`, initialised to `(1, 0)`. Feeding the label into every
+    generator block this way keeps the class signal from being washed out, and unlike
+    plain batch norm the normalization does not tie together the samples of a batch
+    that mixes classes. Call it on `[features, labels]`, labels integers of shape
+    `(batch,)`; the last axis of `features` is normalized.
+
+    Args:
+        num_classes: number of classes.
+        momentum, epsilon: as in `keras.layers.BatchNormalization`.
+        **kwargs: base layer arguments.
+
+    Example:
+
+    ```python
+    images = keras.Input((8, 8, 32))
+    labels = keras.Input((), dtype="int32")
+    x = ConditionalBatchNormalization(num_classes=10)([images, labels])
+    ```
+
+    Papers: de Vries et al. 2017, https://arxiv.org/abs/1707.00683; used by
+    Miyato & Koyama 2018, https://arxiv.org/abs/1802.05637, and BigGAN.
+    """
+
+    def __init__(self, num_classes, momentum=0.99, epsilon=1e-3, **kwargs):
+        super().__init__(**kwargs)
+        if int(num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2; got {num_classes}.")
+        self.num_classes = int(num_classes)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.normalize = keras.layers.BatchNormalization(
+            momentum=self.momentum, epsilon=self.epsilon, center=False, scale=False
+        )
+
+    def build(self, input_shape):
+        feature_shape, _ = input_shape
+        channels = feature_shape[-1]
+        self.normalize.build(feature_shape)
+        self.gamma = self.add_weight(
+            shape=(self.num_classes, channels), initializer="ones", name="gamma"
+        )
+        self.beta = self.add_weight(
+            shape=(self.num_classes, channels), initializer="zeros", name="beta"
+        )
+
+    def call(self, inputs, training=None):
+        features, labels = inputs
+        normalized = self.normalize(features, training=training)
+        labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+        # (batch, channels) → (batch, 1, ..., 1, channels) to broadcast over positions.
+        broadcast = (-1,) + (1,) * (len(features.shape) - 2) + (features.shape[-1],)
+        gamma = ops.reshape(ops.take(self.gamma, labels, axis=0), broadcast)
+        beta = ops.reshape(ops.take(self.beta, labels, axis=0), broadcast)
+        return normalized * ops.cast(gamma, normalized.dtype) + ops.cast(
+            beta, normalized.dtype
+        )
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_classes": self.num_classes,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+        }
