@@ -41,13 +41,19 @@ def make_dcgan_grid(out_dir):
         seed=0,
         out=out_dir,
     )
-    shutil.copy(pathlib.Path(out_dir) / "samples" / "epoch_010.png", IMAGES / "dcgan_mnist5k.png")
+    shutil.copy(
+        pathlib.Path(out_dir) / "samples" / "epoch_010.png", IMAGES / "dcgan_mnist5k.png"
+    )
 
 
 def make_ring_plot():
     mixture = kerasgan.data.ring8()
     gan = kerasgan.models.VanillaGAN(
-        latent_dim=16, data_shape=(2,), hidden_units=(128, 128), output_activation="linear", seed=0
+        latent_dim=16,
+        data_shape=(2,),
+        hidden_units=(128, 128),
+        output_activation="linear",
+        seed=0,
     )
 
     def adam():
@@ -55,9 +61,16 @@ def make_ring_plot():
             keras.optimizers.schedules.CosineDecay(3e-3, RING_STEPS), beta_1=0.5
         )
 
-    gan.compile(g_optimizer=adam(), d_optimizer=adam(), gradient_penalty="r1", penalty_weight=0.1)
+    gan.compile(
+        g_optimizer=adam(), d_optimizer=adam(), gradient_penalty="r1", penalty_weight=0.1
+    )
     start = time.perf_counter()
-    gan.fit(mixture.sample(RING_BATCH * RING_STEPS // 10, seed=0), batch_size=RING_BATCH, epochs=10, verbose=0)
+    gan.fit(
+        mixture.sample(RING_BATCH * RING_STEPS // 10, seed=0),
+        batch_size=RING_BATCH,
+        epochs=10,
+        verbose=0,
+    )
     seconds = time.perf_counter() - start
     samples = gan.generate(2000, seed=1)
     stats = kerasgan.metrics.mode_statistics(samples, mixture)
@@ -65,11 +78,17 @@ def make_ring_plot():
     axis.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="generated")
     axis.scatter(*mixture.centers.T, c="red", marker="x", label="mode centres")
     axis.set_aspect("equal")
-    axis.set_title(f"{stats['modes_covered']}/8 modes, {stats['high_quality']:.0%} within 3σ")
+    axis.set_title(
+        f"{stats['modes_covered']}/8 modes, {stats['high_quality']:.0%} within 3σ"
+    )
     axis.legend(loc="upper right", fontsize=7)
     figure.tight_layout()
     figure.savefig(IMAGES / "vanilla_gan_ring8.png", dpi=100)
-    report = {**stats, "backend": keras.backend.backend(), "train_seconds": round(seconds, 1)}
+    report = {
+        **stats,
+        "backend": keras.backend.backend(),
+        "train_seconds": round(seconds, 1),
+    }
     print(json.dumps(report))
     return report
 

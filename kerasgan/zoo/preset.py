@@ -117,7 +117,9 @@ def save_preset(gan, directory, metadata=None, extra_files=()):
         "kerasgan_version": kerasgan.__version__,
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
         "parameters": parameter_counts(gan),
         "data_shape": list(gan.data_shape),
         **(metadata or {}),

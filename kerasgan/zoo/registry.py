@@ -106,7 +106,9 @@ def _download(url, sha256):
 
 def _preset_folder_in(path, url):
     """The preset folder inside an extracted archive (itself or its only subfolder)."""
-    candidates = [path, *(p for p in path.iterdir() if p.is_dir())] if path.is_dir() else []
+    candidates = (
+        [path, *(p for p in path.iterdir() if p.is_dir())] if path.is_dir() else []
+    )
     for candidate in candidates:
         if (candidate / preset_lib.METADATA).is_file():
             return candidate
@@ -180,7 +182,8 @@ def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
                 "dataset": entry.get("dataset"),
                 "generator_parameters": entry.get("parameters", {}).get("generator"),
                 "size_mb": round(
-                    sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20,
+                    sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+                    / 2**20,
                     1,
                 ),
                 "metrics": headline_metrics(entry.get("metrics")),
