@@ -84,6 +84,22 @@ def test_conditional_entries_draw_the_requested_class(name):
     assert accuracy.value >= 0.6, accuracy
 
 
+def test_cards_warn_when_within_class_diversity_is_low():
+    def metrics(fake, real=17.4):
+        return {
+            "results": [
+                {"name": "within_class_diversity", "value": fake},
+                {"name": "real_within_class_diversity", "value": real},
+            ]
+        }
+
+    (warning,) = card.measured_warnings(metrics(4.7))
+    assert "Low diversity within classes" in warning and "4.7 against 17.4" in warning
+    assert card.measured_warnings(metrics(9.0)) == []  # over half the real data's
+    assert card.measured_warnings({"results": [{"name": "fid", "value": 60.0}]}) == []
+    assert card.measured_warnings(None) == []
+
+
 def test_list_gives_each_entry_with_its_measured_metrics():
     entries = {entry["name"]: entry for entry in kerasgan.zoo.list()}
     dcgan = entries["dcgan_fashion_mnist"]
