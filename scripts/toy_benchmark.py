@@ -21,6 +21,7 @@ import numpy as np
 
 import kerasgan
 from kerasgan import models
+from kerasgan.utils.labels import fixed_labels
 
 NETWORK = dict(latent_dim=16, data_shape=(2,), hidden_units=(128, 128))
 
@@ -45,6 +46,10 @@ CONFIGS = {
     # SNGAN's paper also trains with 5 D steps per G step (its WGAN-GP-like setting);
     # on these mixtures its 1-Lipschitz MLP critic needs them (see docs/toy_benchmark.md).
     "SNGAN (n_critic 5)": (models.SNGAN, {"n_critic": 5}, {}),
+    # Conditional rows see each point's mode index as its label (supervision the
+    # unconditional rows lack) and generate equal shares of every label.
+    "ConditionalGAN (labels = modes)": (models.ConditionalGAN, {}, {}),
+    "ACGAN (labels = modes)": (models.ACGAN, {}, {}),
 }
 
 # Published 2-D results (2,500 samples; grid 5×5 with σ=0.05, ring of 8 σ=0.02):
@@ -82,12 +87,16 @@ def run(config, mixture, seed, steps, batch_size, learning_rate, hidden_units):
     cls, model_options, compile_options = CONFIGS[config]
     keras.utils.set_random_seed(seed)
     network = {**NETWORK, "hidden_units": tuple(hidden_units)}
+    conditional = issubclass(cls, models.ConditionalGAN)
+    if conditional:
+        model_options = {**model_options, "num_classes": len(mixture.centers)}
     gan = cls(**network, **model_options, seed=seed)
     g_optimizer, d_optimizer = optimizers(gan, steps, learning_rate)
     gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **compile_options)
-    points = mixture.sample(steps * batch_size, seed=seed)
-    gan.fit(points, batch_size=batch_size, epochs=1, verbose=0)
-    samples = gan.generate(2500, seed=seed + 1000)
+    points, modes = mixture.sample_with_modes(steps * batch_size, seed=seed)
+    labels = modes if conditional else None
+    gan.fit(points, labels, batch_size=batch_size, epochs=1, verbose=0)
+    samples = gan.generate(2500, seed=seed + 1000, labels=fixed_labels(gan, 2500))
     # VEEGAN counts a mode covered with ≥ 1/4 of its expected 2,500/modes samples too.
     return kerasgan.metrics.mode_statistics(samples, mixture)
 
