@@ -52,23 +52,6 @@ CONFIGS = {
     "ACGAN (labels = modes)": (models.ACGAN, {}, {}),
 }
 
-# Published 2-D results (2,500 samples; grid 5×5 with σ=0.05, ring of 8 σ=0.02):
-# VEEGAN (Srivastava et al. 2017, Table 1) and PacGAN (Lin et al. 2018, Table 1).
-PUBLISHED = [
-    ("GAN (VEEGAN table)", "ring8", "1.0", "99.3"),
-    ("GAN (VEEGAN table)", "grid25", "3.3", "0.5"),
-    ("ALI", "ring8", "2.8", "0.13"),
-    ("ALI", "grid25", "15.8", "1.6"),
-    ("Unrolled GAN", "ring8", "7.6", "35.6"),
-    ("Unrolled GAN", "grid25", "23.6", "16"),
-    ("VEEGAN", "ring8", "8.0", "52.9"),
-    ("VEEGAN", "grid25", "24.6", "40"),
-    ("GAN (PacGAN table)", "grid25", "17.3 ± 0.8", "94.8 ± 0.7"),
-    ("PacGAN2", "grid25", "23.8 ± 0.7", "91.3 ± 0.8"),
-    ("PacGAN3", "grid25", "24.6 ± 0.4", "94.2 ± 0.4"),
-    ("PacGAN4", "grid25", "24.8 ± 0.2", "93.6 ± 0.6"),
-]
-
 
 def optimizers(gan, steps, learning_rate):
     """Cosine decay to 0, as in tests/test_toy.py where it made a vanilla GAN cover
