@@ -10,11 +10,12 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
     Normalizes with batch statistics (moving averages at inference) like
     `keras.layers.BatchNormalization`, then applies `γ[y] · x̂ + β[y]` with one learned
-    `(γ, β)` pair per class `y`, initialised to `(1, 0)`. Feeding the label into every
-    generator block this way keeps the class signal from being washed out, and unlike
-    plain batch norm the normalization does not tie together the samples of a batch
-    that mixes classes. Call it on `[features, labels]`, labels integers of shape
-    `(batch,)`; the last axis of `features` is normalized.
+    `(γ, β)` pair per class `y`, initialised to `(1, 0)`, which feeds the label into
+    every generator block. The statistics are still those of the whole batch, all
+    classes together. Call it on `[features, labels]`, labels integers of shape
+    `(batch,)`; the last axis of `features` is normalized. (In kerasgan's
+    DCGAN-style conditional generators it did not prevent the loss of diversity
+    within classes that plain batch norm caused: docs/variants/conditional_gan.md.)
 
     Args:
         num_classes: number of classes.
