@@ -7,6 +7,8 @@ from kerasgan import losses
 from kerasgan import metrics
 from kerasgan import models
 from kerasgan import zoo
+from kerasgan.engine import AdversarialModel
+from kerasgan.engine import DataSpec
 from kerasgan.engine import GAN
 from kerasgan.engine import GANOptimizer
 from kerasgan.engine import Phase

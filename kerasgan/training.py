@@ -86,7 +86,8 @@ def compile_variant(
     defaults = getattr(gan, "default_optimizers", None)
     adam_asked_for = any(v is not None for v in (g_lr, d_lr, beta1, cosine_steps))
     if defaults is not None and not adam_asked_for:
-        g_optimizer, d_optimizer = defaults()
+        optimizers = defaults()
+        g_optimizer, d_optimizer = optimizers["g"], optimizers["d"]
     else:
         g_optimizer = _adam(g_lr, beta1, cosine_steps)
         d_optimizer = _adam(d_lr, beta1, cosine_steps)

@@ -144,7 +144,7 @@ def test_image_shape_that_does_not_fit_gives_clear_error():
     gan = tiny_dcgan()
     gan.compile(**adam_pair())
     with pytest.raises(
-        ValueError, match=r"expects data of shape .*\(28, 28, 1\).*\(32, 32, 3\)"
+        ValueError, match=r"expects images of shape .*\(28, 28, 1\).*\(32, 32, 3\)"
     ):
         gan.fit(random_images(8, shape=(32, 32, 3)), batch_size=4, verbose=0)
 

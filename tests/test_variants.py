@@ -91,7 +91,8 @@ def test_variants_declare_the_papers_defaults():
     assert wgan_gp.penalty.name == "wgan_gp" and wgan_gp.n_critic == 5
     assert np.isclose(wgan_gp.d_optimizer.beta_2, 0.9)
     sagan = kerasgan.models.SAGAN
-    g_optimizer, d_optimizer = sagan.default_optimizers(None)
+    optimizers = sagan.default_optimizers(None)
+    g_optimizer, d_optimizer = optimizers["g"], optimizers["d"]
     assert sagan.default_loss == "hinge"
     assert np.isclose(float(g_optimizer.learning_rate), 1e-4)
     assert np.isclose(float(d_optimizer.learning_rate), 4e-4)

@@ -11,6 +11,10 @@ exposes the same small interface:
 - `apply_gradients(optimizer, gradients, variables)`.
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`, itself
   differentiable (gradient penalties).
+- `run_if(condition, fn)`: runs the stateful `fn()` inside the step when the scalar
+  `condition` holds, without retracing (a `tf.cond`, a `jax.lax.cond`, an eager `if`).
+- `variables_kept_on_error(model)`: a context manager around `fit`/`evaluate` that
+  leaves the model's variables intact when they raise (JAX empties them).
 - `no_grad()`: a context manager in which no gradient graph is recorded.
 - `accelerators()`: names of the GPUs the framework sees (hardware records).
 """
@@ -38,4 +42,6 @@ value_and_grad = _adapter.value_and_grad
 apply_gradients = _adapter.apply_gradients
 input_gradient = _adapter.input_gradient
 no_grad = _adapter.no_grad
+run_if = _adapter.run_if
+variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators

@@ -66,6 +66,67 @@ def value_and_grad(loss_fn, variables):
     return loss, aux, gradients
 
 
+def run_if(condition, fn):
+    """Runs the stateful `fn()` when `condition` holds, as one `jax.lax.cond`.
+
+    Both branches are pure functions of every variable's value: the true branch
+    runs `fn` in a StatelessScope over all of them and returns the values it leaves,
+    the false branch returns them unchanged. The step is traced once whatever the
+    step counter.
+    """
+    outer, all_variables, non_trainable = _active_steps[-1]
+
+    def run(values):
+        with keras.StatelessScope(state_mapping=list(zip(all_variables, values))) as inner:
+            _active_steps.append((inner, all_variables, non_trainable))
+            try:
+                fn()
+            finally:
+                _active_steps.pop()
+        return [inner.get_current_value(v) for v in all_variables]
+
+    values = [outer.get_current_value(v) for v in all_variables]
+    new_values = jax.lax.cond(condition, run, lambda values: values, values)
+    for variable, value in zip(all_variables, new_values):
+        variable.assign(value)
+
+
+@contextlib.contextmanager
+def variables_kept_on_error(model):
+    """Restores the variables Keras emptied when `fit`/`evaluate` raise before a step.
+
+    Keras's JAX trainer empties every variable before the first compiled step and
+    writes the state back only from a step's outputs, so an error raised while the
+    step is traced leaves the model without weights. The values are kept here by
+    reference (no copy) and put back where Keras left a variable empty.
+    """
+    variables = _model_state_variables(model)
+    values = [v._value for v in variables]
+    try:
+        yield
+    except BaseException:
+        for variable, value in zip(variables, values):
+            if variable._value is None and value is not None and not _deleted(value):
+                variable._value = value
+        raise
+
+
+def _deleted(value):
+    return getattr(value, "is_deleted", lambda: False)()
+
+
+def _model_state_variables(model):
+    groups = [model.variables, model.metrics_variables]
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        groups.append(optimizer.variables)
+    unique = {}
+    for group in groups:
+        for variable in group:
+            unique.setdefault(id(variable), variable)
+    return list(unique.values())
+
+
 def apply_gradients(optimizer, gradients, variables):
     # Keras's own JAX trainer uses stateless_apply: a stateful apply() traced here
     # would leak tracers through conditionals (LossScaleOptimizer's dynamic scale).

@@ -19,6 +19,21 @@ def apply_gradients(optimizer, gradients, variables):
     optimizer.apply(gradients, variables)
 
 
+def run_if(condition, fn):
+    """Runs the stateful `fn()` when `condition` holds (a `tf.cond` in the graph)."""
+
+    def run():
+        fn()
+        return tf.constant(True)
+
+    tf.cond(tf.convert_to_tensor(condition), run, lambda: tf.constant(False))
+
+
+def variables_kept_on_error(model):
+    # TensorFlow's trainer never empties variables.
+    return contextlib.nullcontext()
+
+
 def input_gradient(fn, x):
     # A nested tape: the outer phase tape records this gradient, so penalties built on
     # it are differentiable with respect to the discriminator's weights.

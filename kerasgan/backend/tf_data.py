@@ -46,3 +46,26 @@ def tensorflow_datasets():
             "tensorflow-datasets (or pip install 'kerasgan[tensorflow]')."
         ) from error
     return tfds
+
+
+def merge_batches(dataset, count):
+    """Joins every `count` consecutive batches of a tf.data dataset into one.
+
+    Used when a train step consumes several real batches (a critic that draws a
+    fresh batch per step): the step splits the joined batch back into `count`.
+    """
+    tf = tensorflow()
+
+    def join_one(e):
+        inner = e.shape[2:]
+        if inner.is_fully_defined():  # keeps the static shape the model is traced with
+            return tf.reshape(e, [-1] + inner.as_list())
+        return tf.reshape(e, tf.concat([[-1], tf.shape(e)[2:]], axis=0))
+
+    def join(*elements):
+        return tuple(join_one(e) for e in elements)
+
+    merged = dataset.batch(count)
+    if isinstance(dataset.element_spec, tuple):
+        return merged.map(join)
+    return merged.map(lambda e: join(e)[0])

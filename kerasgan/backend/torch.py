@@ -1,5 +1,6 @@
 """PyTorch adapter: `torch.autograd.grad` per phase, eager by default."""
 
+import contextlib
 import os
 
 import torch
@@ -48,6 +49,17 @@ def value_and_grad(loss_fn, variables):
 def apply_gradients(optimizer, gradients, variables):
     with torch.no_grad():
         optimizer.apply(gradients, variables)
+
+
+def run_if(condition, fn):
+    """Runs `fn()` when `condition` holds (the step runs eagerly)."""
+    if bool(condition):
+        fn()
+
+
+def variables_kept_on_error(model):
+    # PyTorch's trainer never empties variables.
+    return contextlib.nullcontext()
 
 
 def input_gradient(fn, x):

@@ -1,5 +1,9 @@
-"""The GAN engine: a `keras.Model` whose `train_step` runs phases on every backend."""
+"""The engine: `AdversarialModel` (named networks, optimizers, phases) and `GAN`."""
 
+from kerasgan.engine.data_spec import DataSpec
 from kerasgan.engine.gan import GAN
-from kerasgan.engine.gan import Phase
+from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.optimizer import GANOptimizer
+from kerasgan.engine.phase import Phase
+from kerasgan.engine.protocols import DataToData
+from kerasgan.engine.protocols import LatentToData

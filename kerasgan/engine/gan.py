@@ -1,46 +1,33 @@
-"""The GAN base model: phases, a backend-agnostic train step, generation and config."""
-
-import collections
+"""`GAN`: the latent-to-data model (a generator of latents, a discriminator)."""
 
 import keras
 import numpy as np
 from keras import ops
 
 from kerasgan import backend
-from kerasgan.backend import rng
 from kerasgan import losses as losses_lib
-from kerasgan.engine import validation
-from kerasgan.engine.optimizer import GANOptimizer
+from kerasgan.engine.data_spec import DataSpec
+from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
+from kerasgan.engine.phase import Phase
+from kerasgan.engine.protocols import LatentToData
 from kerasgan.layers.diff_augment import DiffAugment
-
-Phase = collections.namedtuple(
-    "Phase", ["name", "loss_fn", "variables", "optimizer", "repeats"]
-)
-Phase.__doc__ = """One optimisation phase of a GAN train step (after stylegan2-ada).
-
-Fields:
-    name: "discriminator", "generator", ...
-    loss_fn: `loss_fn(real, labels) -> (loss, logs)`, written in `keras.ops`.
-    variables: the trainable variables this phase updates.
-    optimizer: the optimizer that updates them.
-    repeats: how many times the phase runs per train step (n_critic for D).
-"""
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class GAN(keras.Model):
+class GAN(AdversarialModel, LatentToData):
     """A generative adversarial network trained with plain `fit()` on any Keras backend.
 
-    A train step runs phases in order: the discriminator phase `n_critic` times, then
+    A train step runs two phases: the discriminator phase `n_critic` times, then
     the generator phase once, each with its own optimizer (so different learning rates,
     TTUR, come for free). Latents are drawn from a `keras.random.SeedGenerator` owned
     by the model. The step is written once in `keras.ops`; `kerasgan.backend` adapts
     gradient computation to TensorFlow, JAX (jitted) and PyTorch.
 
     Variants subclass `GAN` and override `discriminator_loss`, `generator_loss` or
-    `phases`; nothing in a variant is backend-specific.
+    `phases`; nothing in a variant is backend-specific. Models with other networks
+    or batches subclass `kerasgan.engine.AdversarialModel` (docs/engine.md).
 
     Args:
         generator: a built `keras.Model` mapping latents `(batch, latent_dim)` to data.
@@ -67,6 +54,10 @@ class GAN(keras.Model):
     Paper: Goodfellow et al. 2014, https://arxiv.org/abs/1406.2661
     """
 
+    #: Whether each of the `n_critic` discriminator steps trains on its own real
+    #: batch (WGAN and WGAN-GP do, as in their papers) or all reuse one.
+    fresh_critic_batches = False
+
     def __init__(
         self,
         generator,
@@ -77,15 +68,17 @@ class GAN(keras.Model):
         ema_decay=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
         if int(n_critic) < 1:
             raise ValueError(f"n_critic must be a positive integer; got {n_critic}.")
-        self.generator = generator
-        self.discriminator = discriminator
+        kwargs.pop("ema_networks", None)  # always the generator
+        self.ema_generator = None
+        super().__init__(
+            networks={"generator": generator, "discriminator": discriminator},
+            seed=seed,
+            **kwargs,
+        )
         self.latent_dim = int(latent_dim)
         self.n_critic = int(n_critic)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
         # From G: a conditional D also takes labels.
         self.data_shape = tuple(generator.output_shape[1:])
         self.adversarial_loss = None
@@ -93,14 +86,39 @@ class GAN(keras.Model):
         self.augment = None
         self.feature_matching = 0.0
         self.historical_averaging = 0.0
-        self._trackers = {}
-        self.ema_generator = None
-        self.ema_decay = None
         if ema_decay is not None:
             self.enable_ema(ema_decay)
-        # G and D are built models; building the GAN on a real batch would call
-        # `self(x)` with data, not latents.
-        self.built = True
+
+    # ------------------------------------------------------------ declarations
+    def data_spec(self):
+        """`(images, labels)`; labels are optional for unconditional models."""
+        return (
+            DataSpec("images", self.data_shape),
+            DataSpec("labels", (), kind="label", required=False),
+        )
+
+    def phases(self):
+        """D (`n_critic` times, on fresh batches where the variant asks), then G."""
+        d_logs = ("d_loss", "d_real", "d_fake") + self.discriminator_extra_logs()
+        return [
+            Phase(
+                "discriminator",
+                self.discriminator_loss,
+                "discriminator",
+                "d",
+                repeats=self.n_critic,
+                fresh_batch=self.fresh_critic_batches,
+                logs=d_logs,
+            ),
+            Phase("generator", self.generator_loss, "generator", "g", logs=("g_loss",)),
+        ]
+
+    def discriminator_extra_logs(self):
+        """Logs of the discriminator phase besides d_loss, d_real and d_fake."""
+        return (self.penalty.name,) if self.penalty is not None else ()
+
+    def default_optimizers(self):
+        return {}
 
     # ------------------------------------------------------------------ compile
     def compile(
@@ -114,6 +132,7 @@ class GAN(keras.Model):
         augment=None,
         feature_matching=0.0,
         historical_averaging=0.0,
+        optimizers=None,
         **kwargs,
     ):
         """Configures training.
@@ -134,14 +153,16 @@ class GAN(keras.Model):
                 features of real and fake batches at D's layer named "features".
             historical_averaging: weight of the penalty `||θ - θ̄||²` on both networks,
                 θ̄ the running average of past parameters (Salimans et al. 2016).
+            optimizers: `{"g": ..., "d": ...}`, the general form of the two above.
             **kwargs: `keras.Model.compile` arguments such as `jit_compile`,
                 `run_eagerly`, `steps_per_execution`.
         """
-        missing = [
-            n
-            for n, o in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer))
-            if o is None
-        ]
+        optimizers = dict(optimizers or {})
+        for key, given in (("g", g_optimizer), ("d", d_optimizer)):
+            if given is not None:
+                optimizers[key] = given
+        optimizers = {**self.default_optimizers(), **optimizers}
+        missing = [f"{k}_optimizer" for k in ("g", "d") if optimizers.get(k) is None]
         if missing:
             raise ValueError(
                 f"{type(self).__name__}.compile() needs {' and '.join(missing)}: a GAN "
@@ -149,45 +170,23 @@ class GAN(keras.Model):
                 "gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), "
                 "d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))."
             )
-        for unsupported in ("optimizer", "metrics", "loss_weights", "weighted_metrics"):
-            if unsupported in kwargs:
-                raise TypeError(
-                    f"{type(self).__name__}.compile() does not take {unsupported!r}; "
-                    "use g_optimizer/d_optimizer and the adversarial `loss`."
-                )
-        super().compile(**kwargs)
-        g_optimizer = self._prepare_optimizer(g_optimizer)
-        d_optimizer = self._prepare_optimizer(d_optimizer)
+        self._refuse_keras_losses(kwargs)
         self.adversarial_loss = losses_lib.get(loss, label_smoothing=label_smoothing)
         self.penalty = losses_lib.get_penalty(gradient_penalty, penalty_weight)
         self._configure_techniques(augment, feature_matching, historical_averaging)
-        self.optimizer = GANOptimizer(g_optimizer, d_optimizer)
-        self.optimizer.build_for(
-            self.generator.trainable_variables, self.discriminator.trainable_variables
-        )
-        self._create_trackers()
+        super().compile(optimizers=optimizers, **kwargs)
         self._gan_compile_config = {
-            "g_optimizer": serialize_optimizer(g_optimizer),
-            "d_optimizer": serialize_optimizer(d_optimizer),
-            "loss": self.adversarial_loss.name,
-            "gradient_penalty": self.penalty.name if self.penalty else None,
+            "g_optimizer": serialize_optimizer(self.g_optimizer),
+            "d_optimizer": serialize_optimizer(self.d_optimizer),
+            "loss": keras.saving.serialize_keras_object(self.adversarial_loss)
+            if not _is_builtin(self.adversarial_loss, losses_lib.ADVERSARIAL_LOSSES)
+            else self.adversarial_loss.name,
+            "gradient_penalty": _penalty_config(self.penalty),
             "penalty_weight": self.penalty.weight if self.penalty else None,
             "label_smoothing": self.adversarial_loss.label_smoothing,
             **self._techniques_config(),
-            **{
-                k: v
-                for k, v in kwargs.items()
-                if k in ("jit_compile", "run_eagerly", "steps_per_execution")
-            },
+            **self._keras_compile_config,
         }
-
-    def _prepare_optimizer(self, optimizer):
-        optimizer = keras.optimizers.get(optimizer)
-        if self.dtype_policy.name == "mixed_float16" and not isinstance(
-            optimizer, keras.optimizers.LossScaleOptimizer
-        ):
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-        return optimizer
 
     def _configure_techniques(self, augment, feature_matching, historical_averaging):
         """DiffAugment, feature matching and historical averaging (compile options)."""
@@ -247,52 +246,29 @@ class GAN(keras.Model):
         index = {id(v): i for i, v in enumerate(self._averaged_variables())}
         return [self._historical_averages[index[id(v)]] for v in variables]
 
-    def _update_historical_averages(self, phase):
+    def _update_historical_averages(self, variables, optimizer):
         # θ̄ is the mean of θ_0..θ_k after k updates of this phase's optimizer.
-        count = ops.cast(phase.optimizer.iterations, "float32") + 1.0
-        averages = self._historical_averages_of(phase.variables)
-        for variable, average in zip(phase.variables, averages):
+        count = ops.cast(optimizer.iterations, "float32") + 1.0
+        averages = self._historical_averages_of(variables)
+        for variable, average in zip(variables, averages):
             average.assign(average + (ops.stop_gradient(variable) - average) / count)
 
     @property
     def g_optimizer(self):
-        optimizer = getattr(self, "optimizer", None)
-        return optimizer.g_optimizer if isinstance(optimizer, GANOptimizer) else None
+        return self.optimizer.get("g") if self.is_compiled else None
 
     @property
     def d_optimizer(self):
-        optimizer = getattr(self, "optimizer", None)
-        return optimizer.d_optimizer if isinstance(optimizer, GANOptimizer) else None
+        return self.optimizer.get("d") if self.is_compiled else None
 
-    def _create_trackers(self):
-        names = ["d_loss", "g_loss", "d_real", "d_fake"]
-        if self.penalty is not None:
-            names.append(self.penalty.name)
-        self._trackers = {name: keras.metrics.Mean(name=name) for name in names}
+    def regularize_phase(self, phase, loss, variables):
+        if not self.historical_averaging:
+            return loss
+        return loss + self.historical_averaging_penalty(variables)
 
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
-
-    # ------------------------------------------------------------------ phases
-    def phases(self):
-        """The phases of one train step, in order: D (`n_critic` times), then G."""
-        return [
-            Phase(
-                "discriminator",
-                self.discriminator_loss,
-                self.discriminator.trainable_variables,
-                self.d_optimizer,
-                self.n_critic,
-            ),
-            Phase(
-                "generator",
-                self.generator_loss,
-                self.generator.trainable_variables,
-                self.g_optimizer,
-                1,
-            ),
-        ]
+    def after_phase(self, phase, variables, optimizer):
+        if self.historical_averaging:
+            self._update_historical_averages(variables, optimizer)
 
     def sample_latents(self, batch_size):
         """Latents for training, from the model's SeedGenerator (jit-safe)."""
@@ -377,100 +353,6 @@ class GAN(keras.Model):
         matching = self.feature_matching_loss(real, fake, labels)
         return loss + self.feature_matching * ops.cast(matching, loss.dtype)
 
-    # -------------------------------------------------------------- train step
-    def train_step(self, *args):
-        # Keras passes (data,) on TF and torch and (state, data) on JAX.
-        return backend.train_step(self, *args)
-
-    def gan_train_step(self, data):
-        """One GAN step, backend-agnostic: every phase in order, then the logs."""
-        real, labels = self._unpack(data)
-        for phase in self.phases():
-            for _ in range(phase.repeats):
-                logs = self._run_phase(phase, real, labels)
-            for name, value in logs.items():
-                if name in self._trackers:
-                    self._trackers[name].update_state(value)
-        if self.ema_generator is not None:
-            self._update_ema()
-        self.optimizer.iterations.assign_add(1)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
-
-    def _run_phase(self, phase, real, labels):
-        def scaled_loss():
-            loss, logs = phase.loss_fn(real, labels)
-            if self.historical_averaging:
-                loss = loss + self.historical_averaging_penalty(phase.variables)
-            return phase.optimizer.scale_loss(loss), logs
-
-        _, logs, gradients = backend.value_and_grad(scaled_loss, phase.variables)
-        backend.apply_gradients(phase.optimizer, gradients, phase.variables)
-        if self.historical_averaging:
-            self._update_historical_averages(phase)
-        return logs
-
-    def _update_ema(self):
-        # Early steps use a smaller decay, (1 + t) / (10 + t) as in
-        # tf.train.ExponentialMovingAverage, so the average is not stuck near the
-        # initial weights. Non-trainable weights (batch-norm statistics) are copied.
-        step = ops.cast(self.optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
-        with backend.no_grad():
-            for average, weight in zip(
-                self.ema_generator.weights, self.generator.weights
-            ):
-                if weight.trainable:
-                    average.assign(decay * average + (1.0 - decay) * weight)
-                else:
-                    average.assign(weight)
-
-    def _unpack(self, data):
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        validation.check_batch_shape(x, self.data_shape, type(self).__name__)
-        return ops.cast(x, "float32"), y
-
-    # ------------------------------------------------------------------ fit
-    def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
-        """`keras.Model.fit`, checking inputs first and stopping on non-finite losses.
-
-        A `kerasgan.callbacks.NonFiniteLossGuard` is added unless `callbacks` holds
-        one (give one a path to keep the last good weights on disk); training that
-        turns NaN/inf stops and raises `FloatingPointError` after `fit` returns.
-        """
-        if not isinstance(getattr(self, "optimizer", None), GANOptimizer):
-            raise RuntimeError(
-                f"{type(self).__name__} is not compiled: call gan.compile(g_optimizer=..., "
-                "d_optimizer=...) before fit()."
-            )
-        validation.check_training_data(x, self.data_shape, type(self).__name__)
-        if not hasattr(x, "shape"):
-            # Pipelines and generators shuffle themselves; Keras warns when asked to.
-            kwargs.setdefault("shuffle", False)
-        callbacks = list(callbacks or [])
-        guards = [c for c in callbacks if isinstance(c, validation.NonFiniteLossGuard)]
-        guard = guards[0] if guards else validation.NonFiniteLossGuard()
-        if not guards:
-            callbacks.insert(0, guard)
-        for callback in callbacks:
-            # Callbacks that cooperate with others (SampleGrid writes to TensorBoard's
-            # log dir) get to see the list; Keras gives a callback only the model.
-            if hasattr(callback, "set_peers"):
-                callback.set_peers(callbacks)
-            # Callbacks that measure against the training data (Metrics without a
-            # dataset) get fit's data.
-            if hasattr(callback, "set_fit_data"):
-                callback.set_fit_data(x)
-        history = super().fit(x, y, *args, callbacks=callbacks, **kwargs)
-        if guard.error:
-            raise FloatingPointError(guard.error)
-        return history
-
-    def test_step(self, *args):
-        raise NotImplementedError(
-            "GANs have no validation loss; evaluate with kerasgan.metrics instead of "
-            "validation_data/evaluate()."
-        )
-
     # --------------------------------------------------------------- sampling
     def call(self, latents, training=False):
         """Maps latents to data with the generator."""
@@ -507,27 +389,19 @@ class GAN(keras.Model):
         """The network `generate` samples from: the EMA generator when kept, else G."""
         return self.generator if self.ema_generator is None else self.ema_generator
 
-    def enable_ema(self, decay=0.999):
-        """Keeps an exponential moving average (EMA) of the generator's weights.
+    def enable_ema(self, decay=0.999, networks=("generator",)):
+        """Keeps an exponential moving average of the generator, `ema_generator`.
 
-        `ema_generator`, a non-trainable copy of the generator, is updated at the end
-        of every train step inside the (jitted) step, saved with the model, and used
-        by `generate` and the callbacks. Its variables belong to the model, so create
-        it before `fit()` (`GAN(..., ema_decay=...)` or the `GeneratorEMA` callback).
+        Updated at the end of every train step inside the (jitted) step, saved with
+        the model, and used by `generate` and the callbacks. Its variables belong to
+        the model, so create it before `fit()` (`GAN(..., ema_decay=...)` or the
+        `GeneratorEMA` callback).
 
         Args:
             decay: the EMA decay in (0, 1), e.g. 0.999.
+            networks: the networks to average (the generator).
         """
-        if not 0.0 < float(decay) < 1.0:
-            raise ValueError(f"ema_decay must lie in (0, 1), e.g. 0.999; got {decay}.")
-        if self.ema_generator is None:
-            ema_generator = keras.models.clone_model(self.generator)
-            ema_generator.set_weights(self.generator.get_weights())
-            ema_generator.trainable = False
-            self.ema_generator = ema_generator
-        self.ema_decay = float(decay)
-        # The decay and the EMA update are fixed when the step is traced.
-        self.train_function = None
+        super().enable_ema(decay, networks)
 
     def check_labels(self, labels, n):
         """Validates `generate`'s labels; unconditional models take none."""
@@ -628,38 +502,31 @@ class GAN(keras.Model):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
-    def _rng_states(self):
-        # `variables` lists the SeedGenerator states (the model's and e.g. Dropout's);
-        # `weights` does not, and Keras does not save them: a resumed run needs them
-        # (and, on torch, the global RNG unseeded Dropout layers draw from).
-        weights = {id(v) for v in self.weights}
-        return [v for v in self.variables if id(v) not in weights]
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        for i, state in enumerate(self._rng_states()):
-            store[f"rng_{i}"] = state
-        global_state = rng.global_state()
-        if global_state is not None:
-            store["rng_global"] = global_state
-
-    def load_own_variables(self, store):
-        keys = list(store.keys())
-        states = self._rng_states()
-        for i, state in enumerate(states):
-            if f"rng_{i}" in keys:  # files saved before RNG states were kept lack them
-                state.assign(store[f"rng_{i}"])
-        if "rng_global" in keys:
-            rng.set_global_state(store["rng_global"])
-        super().load_own_variables(
-            {k: store[k] for k in keys if not k.startswith("rng_")}
-        )
-
     def get_compile_config(self):
-        return getattr(self, "_gan_compile_config", None)
+        return getattr(self, "_gan_compile_config", None) if self.is_compiled else None
 
     def compile_from_config(self, config):
         config = dict(config)
         config["g_optimizer"] = deserialize_optimizer(config["g_optimizer"])
         config["d_optimizer"] = deserialize_optimizer(config["d_optimizer"])
+        if isinstance(config.get("loss"), dict):
+            config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
+        if isinstance(config.get("gradient_penalty"), dict) and "module" in config[
+            "gradient_penalty"
+        ]:
+            config["gradient_penalty"] = keras.saving.deserialize_keras_object(
+                config["gradient_penalty"]
+            )
         self.compile(**config)
+
+
+def _is_builtin(obj, registry):
+    return type(obj) is registry.get(getattr(obj, "name", None))
+
+
+def _penalty_config(penalty):
+    if penalty is None:
+        return None
+    if _is_builtin(penalty, losses_lib.PENALTIES):
+        return penalty.name
+    return keras.saving.serialize_keras_object(penalty)

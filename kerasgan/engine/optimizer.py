@@ -1,4 +1,4 @@
-"""A composite optimizer holding the generator's and the discriminator's optimizers."""
+"""A composite optimizer holding every named optimizer of a model."""
 
 import keras
 
@@ -31,38 +31,67 @@ def deserialize_optimizer(config):
     return keras.optimizers.deserialize(config)
 
 
+def attribute_name(key):
+    """The attribute (and weight-file path) of the optimizer named `key`: "g_optimizer"."""
+    return key if key.endswith("optimizer") else f"{key}_optimizer"
+
+
 class GANOptimizer(keras.optimizers.Optimizer):
-    """Holds the generator's and discriminator's optimizers as one `model.optimizer`.
+    """Holds a model's named optimizers as one `model.optimizer`.
 
     Keras treats `model.optimizer.variables` as the optimizer state: on JAX only those
-    are threaded through the jitted step and written back after `fit()`, so both
-    sub-optimizers' variables must be listed here or their state silently restarts
-    every step. Each sub-optimizer is applied by the GAN's phases, never by this object.
-    `iterations` counts GAN train steps.
+    are threaded through the jitted step, sharded and written back after `fit()`, so
+    every optimizer's variables are listed here or its state silently restarts every
+    step. Each optimizer is applied by the model's phases, never by this object;
+    `iterations` counts train steps. `optimizers` lists the parts the way Keras's
+    `LearningRateScheduler`, `ReduceLROnPlateau` and `TensorBoard` expect of a
+    composite optimizer, so they act on (and log) every optimizer's learning rate.
 
     Args:
-        g_optimizer: the generator's optimizer.
-        d_optimizer: the discriminator's optimizer.
+        optimizers: a dict `{name: optimizer}`, e.g. `{"g": Adam(), "d": Adam()}`.
+            Each is kept as the attribute `<name>_optimizer` (`g_optimizer`).
     """
 
-    def __init__(self, g_optimizer, d_optimizer, name="gan_optimizer"):
+    def __init__(self, optimizers=None, name="gan_optimizer", **legacy):
         super().__init__(learning_rate=0.0, name=name)
-        if g_optimizer is d_optimizer:
-            raise ValueError(
-                "g_optimizer and d_optimizer are the same object; give each network "
-                "its own optimizer, e.g. two keras.optimizers.Adam(2e-4, beta_1=0.5)."
-            )
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
+        if optimizers is None:  # GANOptimizer(g_optimizer, d_optimizer), round 1
+            optimizers = {"g": legacy.pop("g_optimizer"), "d": legacy.pop("d_optimizer")}
+        if legacy:
+            raise TypeError(f"Unexpected arguments {sorted(legacy)}.")
+        seen = {}
+        for key, optimizer in optimizers.items():
+            if id(optimizer) in seen:
+                raise ValueError(
+                    f"The optimizers {seen[id(optimizer)]!r} and {key!r} are the same "
+                    "object; give each its own, e.g. two "
+                    "keras.optimizers.Adam(2e-4, beta_1=0.5)."
+                )
+            seen[id(optimizer)] = key
+        self.optimizer_keys = tuple(optimizers)
+        for key, optimizer in optimizers.items():
+            setattr(self, attribute_name(key), optimizer)
 
-    def build_for(self, generator_variables, discriminator_variables):
-        self.g_optimizer.build(generator_variables)
-        self.d_optimizer.build(discriminator_variables)
+    def get(self, key):
+        """The optimizer named `key`."""
+        if key not in self.optimizer_keys:
+            raise KeyError(
+                f"No optimizer named {key!r}; this model has {list(self.optimizer_keys)}."
+            )
+        return getattr(self, attribute_name(key))
+
+    @property
+    def optimizers(self):
+        return [self.get(key) for key in self.optimizer_keys]
+
+    def build_for(self, variables_by_key):
+        """Builds each optimizer over its variables: `{name: [variables]}`."""
+        for key in self.optimizer_keys:
+            self.get(key).build(variables_by_key[key])
         self.built = True
 
     def build(self, variables):
         # Keras calls build(model.trainable_variables) before fit if not built; the
-        # sub-optimizers are built per network by the GAN's compile().
+        # parts are built over their own variables by the model's compile().
         self.built = True
 
     @property
@@ -71,17 +100,16 @@ class GANOptimizer(keras.optimizers.Optimizer):
 
     @property
     def variables(self):
-        return (
-            self.own_variables + self.g_optimizer.variables + self.d_optimizer.variables
-        )
+        parts = [v for optimizer in self.optimizers for v in optimizer.variables]
+        return self.own_variables + parts
 
     def apply(self, grads, trainable_variables=None):
         raise NotImplementedError(
-            "GANOptimizer is applied phase by phase through g_optimizer and d_optimizer."
+            "GANOptimizer is applied phase by phase through its named optimizers."
         )
 
     def save_own_variables(self, store):
-        # The sub-optimizers save their own state as children of the model.
+        # The parts save their own state as children of the model.
         for i, variable in enumerate(self.own_variables):
             store[str(i)] = keras.ops.convert_to_numpy(variable)
 
@@ -92,14 +120,16 @@ class GANOptimizer(keras.optimizers.Optimizer):
     def get_config(self):
         return {
             "name": self.name,
-            "g_optimizer": serialize_optimizer(self.g_optimizer),
-            "d_optimizer": serialize_optimizer(self.d_optimizer),
+            "optimizers": {k: serialize_optimizer(self.get(k)) for k in self.optimizer_keys},
         }
 
     @classmethod
     def from_config(cls, config):
+        if "optimizers" in config:
+            parts = config["optimizers"]
+        else:
+            parts = {"g": config["g_optimizer"], "d": config["d_optimizer"]}
         return cls(
-            deserialize_optimizer(config["g_optimizer"]),
-            deserialize_optimizer(config["d_optimizer"]),
+            {k: deserialize_optimizer(v) for k, v in parts.items()},
             name=config.get("name", "gan_optimizer"),
         )

@@ -1,6 +1,11 @@
-"""Input checks with errors that say what is wrong and how to fix it."""
+"""Input checks with errors that say what is wrong and how to fix it.
+
+`fit()` runs them in Python before Keras builds or runs the compiled step: on JAX an
+error raised inside the step would otherwise leave the model's variables empty.
+"""
 
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -8,51 +13,213 @@ import numpy as np
 from kerasgan.utils.files import atomic_path
 
 
-def _shape_mismatch_message(got, expected, model_name):
+def _shape_mismatch_message(got, spec, model_name):
     return (
-        f"{model_name} expects data of shape (batch,) + {tuple(expected)}, got a batch "
-        f"of shape {tuple(got)}. Resize the data, or build the model for it "
-        f"(e.g. image_shape={tuple(got[1:])})."
+        f"{model_name} expects {spec.name} of shape (batch,) + {tuple(spec.shape)}, got "
+        f"a batch of shape {tuple(got)}. Resize the data, or build the model for it "
+        f"(e.g. data_shape={tuple(got[1:])})."
     )
 
 
-def check_batch_shape(x, expected, model_name):
-    """Raises at trace time when a batch does not match the model's data shape."""
+def _matches(shape, expected):
+    return len(shape) == len(expected) + 1 and all(
+        s is None or e is None or s == e for s, e in zip(shape[1:], expected)
+    )
+
+
+def check_batch_shape(x, spec, model_name):
+    """Raises at trace time when a batch element does not match its spec."""
     if x is None:
-        raise ValueError(f"{model_name}.fit() got no data: pass images as x.")
+        raise ValueError(f"{model_name}.fit() got no {spec.name}: pass them in the data.")
     shape = tuple(x.shape)
-    if len(shape) != len(expected) + 1 or any(
-        s is not None and s != e for s, e in zip(shape[1:], expected)
-    ):
-        raise ValueError(_shape_mismatch_message(shape, expected, model_name))
-
-
-def check_training_data(x, expected, model_name):
-    """Checks arrays fully (shape, finiteness, range) and datasets by their spec."""
-    if isinstance(x, np.ndarray) or (
-        hasattr(x, "shape") and hasattr(x, "dtype") and not hasattr(x, "element_spec")
-    ):
-        array = np.asarray(keras.ops.convert_to_numpy(x))
-        check_batch_shape(array, expected, model_name)
-        if not np.issubdtype(array.dtype, np.floating):
+    if spec.kind == "label":
+        if len(shape) == 2 and shape[1] not in (1, None):
+            raise ValueError(_one_hot_message(spec, model_name, shape))
+        if len(shape) not in (1, 2):
             raise ValueError(
-                f"{model_name} trains on floating-point data in [-1, 1]; got dtype "
-                f"{array.dtype}. Scale it, e.g. x.astype('float32') / 127.5 - 1."
-            )
-        finite = np.isfinite(array)
-        if not finite.all():
-            bad = np.argwhere(~finite.reshape(len(array), -1).all(axis=1)).ravel()
-            raise ValueError(
-                f"The training data has {int((~finite).sum())} NaN/inf values in "
-                f"{len(bad)} examples (first indices: {bad[:5].tolist()}). Remove or "
-                "repair them before fit()."
+                f"{model_name} expects {spec.name} of shape (batch,), one integer class "
+                f"per example; got shape {shape}."
             )
         return
-    spec = getattr(x, "element_spec", None)
-    if spec is not None:
-        first = spec[0] if isinstance(spec, tuple) else spec
-        if hasattr(first, "shape") and first.shape.rank is not None:
-            check_batch_shape(first, expected, model_name)
+    if not _matches(shape, spec.shape):
+        raise ValueError(_shape_mismatch_message(shape, spec, model_name))
+
+
+def _one_hot_message(spec, model_name, shape):
+    return (
+        f"{model_name} expects {spec.name} as integer classes of shape (batch,); got "
+        f"shape {tuple(shape)}, which looks one-hot. Convert with "
+        "labels = np.argmax(one_hot, axis=-1) (or dataset.map(lambda x, y: "
+        "(x, tf.argmax(y, -1))))."
+    )
+
+
+def batch_elements(x, y=None):
+    """The elements of a batch or of fit's data: `(x, y)`, or x's items if y is None."""
+    if y is None and isinstance(x, (tuple, list)):
+        return list(x)
+    return [x] if y is None else [x, y]
+
+
+def _is_array(value):
+    return isinstance(value, np.ndarray) or (
+        hasattr(value, "shape") and hasattr(value, "dtype")
+        and not hasattr(value, "element_spec")
+    )
+
+
+def check_fit_arguments(kwargs, model_name):
+    """Refuses fit() options a GAN cannot honour, before any training."""
+    for option in ("validation_data", "validation_split"):
+        if kwargs.get(option):
+            raise ValueError(
+                f"{model_name}.fit() does not take {option}: a GAN has no validation "
+                "loss. Measure samples with kerasgan.metrics (e.g. the "
+                "kerasgan.callbacks.Metrics callback) instead."
+            )
+
+
+def check_training_data(x, y, specs, model_name):
+    """Checks arrays fully and tf.data datasets by their spec and first batch."""
+    if hasattr(x, "element_spec"):
+        _check_dataset(x, specs, model_name)
+    elif all(_is_array(e) or e is None for e in batch_elements(x, y)) and x is not None:
+        elements = [
+            None if e is None else np.asarray(keras.ops.convert_to_numpy(e))
+            for e in batch_elements(x, y)
+        ]
+        _check_arrays(elements, specs, model_name, source="training data")
+    elif x is None:
+        raise ValueError(f"{model_name}.fit() got no data: pass images as x.")
+
+
+def _pair(elements, specs, model_name):
+    required = [s for s in specs if s.required]
+    present = [e for e in elements if e is not None]
+    if len(present) < len(required):
+        names = ", ".join(s.name for s in required)
+        raise ValueError(
+            f"{model_name} trains on batches of ({names}); the data has only "
+            f"{len(present)} element(s). "
+            + ("Call fit(x, y) with integer labels as y." if any(
+                s.kind == "label" for s in required) else "")
+        )
+    if len(elements) > len(specs):
+        names = ", ".join(s.name for s in specs)
+        raise ValueError(
+            f"{model_name} trains on batches of ({names}); the data has "
+            f"{len(elements)} elements."
+        )
+    return list(zip(specs, elements))
+
+
+def _check_arrays(elements, specs, model_name, source):
+    lengths = {len(e) for e in elements if e is not None}
+    if lengths == {0}:
+        raise ValueError(f"{model_name}.fit() got empty {source}: there is nothing to train on.")
+    if len(lengths) > 1:
+        raise ValueError(f"The elements of the {source} differ in length: {sorted(lengths)}.")
+    for spec, array in _pair(elements, specs, model_name):
+        if array is None:
+            continue
+        check_batch_shape(array, spec, model_name)
+        if spec.kind == "label":
+            _check_label_values(array, spec, model_name)
+        else:
+            _check_data_values(array, spec, model_name, source)
+
+
+def _check_label_values(labels, spec, model_name):
+    labels = labels.reshape(len(labels), -1)[:, 0] if labels.ndim == 2 else labels
+    if not np.issubdtype(labels.dtype, np.integer):
+        if np.issubdtype(labels.dtype, np.floating) and np.all(labels == np.round(labels)):
+            hint = "Convert them: y.astype('int32')."
+        else:
+            hint = "Labels are class indices, not probabilities or scores."
+        raise ValueError(
+            f"{model_name} expects integer {spec.name}; got dtype {labels.dtype}. {hint}"
+        )
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or (spec.num_classes is not None and high >= spec.num_classes):
+        raise ValueError(
+            f"{model_name} expects {spec.name} in [0, {spec.num_classes}); got values "
+            f"from {low} to {high}. Map them to 0..num_classes-1 or build the model "
+            f"with num_classes={high + 1}."
+        )
+
+
+def _check_data_values(array, spec, model_name, source):
+    if not np.issubdtype(array.dtype, np.floating):
+        raise ValueError(
+            f"{model_name} trains on floating-point {spec.name} in [-1, 1]; got dtype "
+            f"{array.dtype}. Scale it, e.g. x.astype('float32') / 127.5 - 1."
+        )
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad = np.argwhere(~finite.reshape(len(array), -1).all(axis=1)).ravel()
+        raise ValueError(
+            f"The {source} has {int((~finite).sum())} NaN/inf values in {len(bad)} "
+            f"examples (first indices: {bad[:5].tolist()}). Remove or repair them "
+            "before fit()."
+        )
+    warn_on_data_range(float(array.min()), float(array.max()), spec, model_name)
+
+
+def warn_on_data_range(low, high, spec, model_name):
+    """Warns when data look like [0, 255] or [0, 1] instead of [-1, 1]."""
+    if high > 2.0:
+        fix, seen = "x / 127.5 - 1", "[0, 255]"
+    elif low >= 0.0 and high <= 1.0 and high > 0.0:
+        fix, seen = "x * 2 - 1", "[0, 1]"
+    else:
+        return
+    warnings.warn(
+        f"{model_name}: the {spec.name} range from {low:.3g} to {high:.3g}, which looks "
+        f"like {seen}; the generator's tanh output lies in [-1, 1]. Scale them with "
+        f"{fix} (kerasgan.data pipelines already do).",
+        stacklevel=4,
+    )
+
+
+def _check_dataset(dataset, specs, model_name):
+    cardinality = int(dataset.cardinality())
+    if cardinality == 0:
+        raise ValueError(
+            f"{model_name}.fit() got an empty dataset: there is nothing to train on "
+            "(check filters, take() and batch(drop_remainder=True) on small data)."
+        )
+    element_spec = dataset.element_spec
+    elements = batch_elements(*element_spec) if isinstance(element_spec, tuple) else [
+        element_spec
+    ]
+    for spec, tensor_spec in _pair(elements, specs, model_name):
+        if tensor_spec is None or getattr(tensor_spec.shape, "rank", None) is None:
+            continue
+        check_batch_shape(tensor_spec, spec, model_name)
+        dtype = tensor_spec.dtype
+        if spec.kind == "data" and not dtype.is_floating:
+            raise ValueError(
+                f"{model_name} trains on floating-point {spec.name} in [-1, 1]; the "
+                f"dataset yields {dtype.name}. Add dataset.map(lambda x, *rest: "
+                "(tf.cast(x, 'float32') / 127.5 - 1, *rest)) or use kerasgan.data.load."
+            )
+    _check_first_batch(dataset, specs, model_name)
+
+
+def _check_first_batch(dataset, specs, model_name):
+    """Label values and data range of the first batch (datasets are re-iterable)."""
+    first = next(iter(dataset.take(1)), None)
+    if first is None:
+        raise ValueError(f"{model_name}.fit() got an empty dataset: there is nothing to train on.")
+    elements = batch_elements(*first) if isinstance(first, tuple) else [first]
+    for spec, tensor in _pair(elements, specs, model_name):
+        if tensor is None:
+            continue
+        array = np.asarray(tensor)
+        if spec.kind == "label":
+            _check_label_values(array, spec, model_name)
+        elif np.issubdtype(array.dtype, np.floating) and array.size:
+            warn_on_data_range(float(array.min()), float(array.max()), spec, model_name)
 
 
 def _is_finite(value):

@@ -23,7 +23,8 @@ class NetworkGAN(GAN):
     Class attributes:
         generator_options / discriminator_options: extra builder arguments
             (`spectral_norm`, `attention`, `norm`, `minibatch_stddev`, ...).
-        default_loss, default_gradient_penalty, default_n_critic: training defaults.
+        default_loss, default_gradient_penalty, default_n_critic: training defaults
+            (`default_optimizers()` gives the optimizers).
         default_dropout: D's dropout rate.
 
     Args:
@@ -92,16 +93,15 @@ class NetworkGAN(GAN):
         return dict(self.discriminator_options)
 
     def default_optimizers(self):
-        """`(g_optimizer, d_optimizer)` used when compile() is given none."""
-        return adam(2e-4, 0.5), adam(2e-4, 0.5)
+        """`{"g": ..., "d": ...}` used for what compile() is not given."""
+        return {"g": adam(2e-4, 0.5), "d": adam(2e-4, 0.5)}
 
     def compile(self, g_optimizer=None, d_optimizer=None, loss=None, **kwargs):
         """`GAN.compile` with the variant's defaults for what is left out."""
-        default_g, default_d = self.default_optimizers()
         kwargs.setdefault("gradient_penalty", self.default_gradient_penalty)
         super().compile(
-            g_optimizer=default_g if g_optimizer is None else g_optimizer,
-            d_optimizer=default_d if d_optimizer is None else d_optimizer,
+            g_optimizer=g_optimizer,
+            d_optimizer=d_optimizer,
             loss=self.default_loss if loss is None else loss,
             **kwargs,
         )

@@ -56,9 +56,8 @@ class ACGAN(ConditionalGAN):
     def discriminate_and_classify(self, images, labels, training=True):
         return super().discriminate(images, labels, training)
 
-    def _create_trackers(self):
-        super()._create_trackers()
-        self._trackers["class_loss"] = keras.metrics.Mean(name="class_loss")
+    def discriminator_extra_logs(self):
+        return ("class_loss",) + super().discriminator_extra_logs()
 
     def discriminator_loss(self, real, labels):
         batch_size = ops.shape(real)[0]

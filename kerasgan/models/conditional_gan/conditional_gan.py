@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kerasgan.engine.data_spec import DataSpec
 from kerasgan.models.network_gan import NetworkGAN
 
 
@@ -84,6 +85,11 @@ class ConditionalGAN(NetworkGAN):
             "conditioning": self.conditioning,
             "spectral_norm": self.spectral_norm,
         }
+
+    def data_spec(self):
+        """`(images, labels)`, labels required, integers in `[0, num_classes)`."""
+        images, _ = super().data_spec()
+        return (images, DataSpec("labels", (), "label", True, self.num_classes))
 
     def _labels_for_networks(self, labels):
         if labels is None:

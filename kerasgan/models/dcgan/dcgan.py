@@ -19,7 +19,8 @@ class DCGAN(GAN):
 
     Args:
         latent_dim: size of the latent vector.
-        image_shape: `(height, width, channels)`.
+        data_shape: `(height, width, channels)` (`image_shape` is accepted as an
+            alias, the name used before 0.2).
         g_filters: filters of G's last hidden block; each earlier block doubles them.
         d_filters: filters of D's first block; each later block doubles them.
         dropout: D's dropout rate.
@@ -29,7 +30,7 @@ class DCGAN(GAN):
     Example:
 
     ```python
-    gan = kerasgan.models.DCGAN(latent_dim=100, image_shape=(28, 28, 1))
+    gan = kerasgan.models.DCGAN(latent_dim=100, data_shape=(28, 28, 1))
     gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
     gan.fit(images, batch_size=64, epochs=5)
@@ -41,18 +42,20 @@ class DCGAN(GAN):
     def __init__(
         self,
         latent_dim=100,
-        image_shape=(28, 28, 1),
+        data_shape=(28, 28, 1),
         g_filters=64,
         d_filters=64,
         dropout=0.3,
         n_critic=1,
         seed=None,
+        image_shape=None,
         **kwargs,
     ):
-        image_shape = tuple(int(d) for d in image_shape)
+        # `image_shape` is round 1's name for `data_shape` (kept for saved configs).
+        image_shape = tuple(int(d) for d in (data_shape if image_shape is None else image_shape))
         if len(image_shape) != 3:
             raise ValueError(
-                f"image_shape must be (height, width, channels); got {image_shape}."
+                f"data_shape must be (height, width, channels); got {image_shape}."
             )
         super().__init__(
             generator=build_generator(latent_dim, image_shape, filters=g_filters),
@@ -73,7 +76,7 @@ class DCGAN(GAN):
         return {
             **self._base_config(),
             "latent_dim": self.latent_dim,
-            "image_shape": self.image_shape,
+            "data_shape": self.image_shape,
             "g_filters": self.g_filters,
             "d_filters": self.d_filters,
             "dropout": self.dropout,

@@ -36,4 +36,4 @@ class SAGAN(NetworkGAN):
     default_loss = "hinge"
 
     def default_optimizers(self):
-        return adam(1e-4, 0.0, 0.9), adam(4e-4, 0.0, 0.9)
+        return {"g": adam(1e-4, 0.0, 0.9), "d": adam(4e-4, 0.0, 0.9)}

@@ -48,6 +48,8 @@ class WGAN(NetworkGAN):
 
     default_loss = "wasserstein"
     default_n_critic = 5
+    # Each critic step trains on its own real batch, as in the paper's Algorithm 1.
+    fresh_critic_batches = True
 
     def __init__(self, clip_value=0.01, **kwargs):
         super().__init__(**kwargs)
@@ -57,7 +59,7 @@ class WGAN(NetworkGAN):
             variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
 
     def default_optimizers(self):
-        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
+        return {"g": keras.optimizers.RMSprop(5e-5), "d": keras.optimizers.RMSprop(5e-5)}
 
     def get_config(self):
         return {**super().get_config(), "clip_value": self.clip_value}

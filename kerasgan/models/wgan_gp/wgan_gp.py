@@ -32,6 +32,8 @@ class WGANGP(NetworkGAN):
     default_loss = "wasserstein"
     default_gradient_penalty = "wgan_gp"
     default_n_critic = 5
+    # Each critic step trains on its own real batch, as in the paper's Algorithm 1.
+    fresh_critic_batches = True
 
     def default_optimizers(self):
-        return adam(1e-4, 0.0, 0.9), adam(1e-4, 0.0, 0.9)
+        return {"g": adam(1e-4, 0.0, 0.9), "d": adam(1e-4, 0.0, 0.9)}
