@@ -127,10 +127,13 @@ def _penalty_in_a_step(penalty, critic, real, fake):
 
     model.phases = lambda: [
         kerasgan.Phase(
-            "penalty", phase_loss, critic.trainable_variables, model.d_optimizer, 1
+            "penalty",
+            phase_loss,
+            critic.trainable_variables,
+            model.d_optimizer,
+            logs=("penalty",),
         )
     ]
-    model._trackers = {"penalty": keras.metrics.Mean(name="penalty")}
     history = model.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
     captured["value"] = history.history["penalty"][0]
     return captured["value"]
