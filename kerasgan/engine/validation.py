@@ -166,10 +166,16 @@ def _check_data_values(array, spec, model_name, source):
 
 
 def warn_on_data_range(low, high, spec, model_name):
-    """Warns when data look like [0, 255] or [0, 1] instead of [-1, 1]."""
-    if high > 2.0:
+    """Warns when images look like [0, 255] or [0, 1] instead of [-1, 1].
+
+    Only images (rank-3 examples) are expected in [-1, 1]; vectors such as the toy
+    2-D mixtures have their own range.
+    """
+    if len(spec.shape) != 3 or low < 0.0:
+        return
+    if high > 1.5:
         fix, seen = "x / 127.5 - 1", "[0, 255]"
-    elif low >= 0.0 and high <= 1.0 and high > 0.0:
+    elif high > 0.0:
         fix, seen = "x * 2 - 1", "[0, 1]"
     else:
         return
@@ -177,7 +183,7 @@ def warn_on_data_range(low, high, spec, model_name):
         f"{model_name}: the {spec.name} range from {low:.3g} to {high:.3g}, which looks "
         f"like {seen}; the generator's tanh output lies in [-1, 1]. Scale them with "
         f"{fix} (kerasgan.data pipelines already do).",
-        stacklevel=4,
+        stacklevel=6,
     )
 
 
