@@ -12,5 +12,4 @@ from kerasgan.engine import DataSpec
 from kerasgan.engine import GAN
 from kerasgan.engine import GANOptimizer
 from kerasgan.engine import Phase
-
-__version__ = "0.1.0"
+from kerasgan.version import __version__

@@ -13,6 +13,7 @@ from kerasgan.engine.optimizer import serialize_optimizer
 from kerasgan.engine.phase import Phase
 from kerasgan.engine.protocols import LatentToData
 from kerasgan.layers.diff_augment import DiffAugment
+from kerasgan.utils import preset_io
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -445,9 +446,7 @@ class GAN(AdversarialModel, LatentToData):
         images = gan.generate(16, seed=0)
         ```
         """
-        from kerasgan import zoo  # imported here: the zoo imports the engine
-
-        gan = zoo.load(preset, sha256=sha256)
+        gan = preset_io.load(preset, sha256=sha256)  # the zoo's loader, registered
         if not isinstance(gan, cls):
             kind = type(gan).__name__
             raise ValueError(
@@ -471,9 +470,7 @@ class GAN(AdversarialModel, LatentToData):
         Returns:
             The folder, a `pathlib.Path`.
         """
-        from kerasgan import zoo
-
-        return zoo.save_preset(self, directory, metadata)
+        return preset_io.save(self, directory, metadata)  # kerasgan.zoo.save_preset
 
     # ------------------------------------------------------------------ config
     def _base_config(self):

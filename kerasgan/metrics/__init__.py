@@ -17,7 +17,7 @@ from kerasgan.metrics.evaluation import evaluate
 from kerasgan.metrics.extractors import FeatureExtractor
 from kerasgan.metrics.extractors import get_extractor
 from kerasgan.metrics.features import extract
-from kerasgan.metrics.inception import inception_score
+from kerasgan.metrics.inception_score import inception_score
 from kerasgan.metrics.kid import kid_from_features
 from kerasgan.metrics.mode_coverage import mode_coverage
 from kerasgan.metrics.precision_recall import precision_recall_from_features

@@ -11,7 +11,8 @@ import pathlib
 
 import keras
 
-from kerasgan.metrics.cache import sha256_of
+from kerasgan.utils.storage import sha256_of
+from kerasgan.utils.storage import zoo_root
 
 # The classifier behind each dataset name; stacked MNIST uses the MNIST classifier on
 # each of its three channels.
@@ -26,8 +27,6 @@ FEATURE_LAYER = "features"
 
 def zoo_dir():
     """The folder holding the shipped classifiers (in `kerasgan.zoo.zoo_root()`)."""
-    from kerasgan.zoo.registry import zoo_root  # the zoo imports kerasgan.metrics
-
     return zoo_root() / "classifiers"
 
 

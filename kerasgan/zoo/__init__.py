@@ -8,6 +8,7 @@ gan.save_to_preset("my_run/")                     # and kerasgan.zoo.load("my_ru
 ```
 """
 
+from kerasgan.utils import preset_io as _preset_io
 from kerasgan.zoo.preset import PresetError
 from kerasgan.zoo.preset import load_preset
 from kerasgan.zoo.preset import reference_slice
@@ -19,3 +20,7 @@ from kerasgan.zoo.registry import load
 from kerasgan.zoo.registry import names
 from kerasgan.zoo.registry import resolve
 from kerasgan.zoo.registry import zoo_root
+
+# `GAN.from_preset` and `GAN.save_to_preset` read and write presets through this
+# registration: the engine sits below the zoo and does not import it.
+_preset_io.register(load=load, save=save_preset)

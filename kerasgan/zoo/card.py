@@ -8,14 +8,14 @@ the numbers from `metrics.json` (written by `scripts/evaluate.py`), the picture 
 import inspect
 import pathlib
 
-import kerasgan
+from kerasgan import models
 from kerasgan.utils.files import atomic_path
 from kerasgan.zoo import preset as preset_lib
 
 
 def paper_link(variant):
     """The "Paper:" link of a variant's docstring, if it has one."""
-    model_class = getattr(kerasgan.models, variant, None)
+    model_class = getattr(models, variant, None)
     for line in inspect.getdoc(model_class).splitlines() if model_class else []:
         if line.strip().startswith("Paper:"):
             return line.split("Paper:", 1)[1].strip()

@@ -13,11 +13,11 @@ import re
 import keras
 import numpy as np
 
-import kerasgan
-from kerasgan.metrics.cache import sha256_of
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import write_json
 from kerasgan.utils.labels import fixed_labels
+from kerasgan.utils.storage import sha256_of
+from kerasgan.version import __version__
 
 CONFIG = "config.json"
 WEIGHTS = "model.weights.h5"
@@ -114,7 +114,7 @@ def save_preset(gan, directory, metadata=None, extra_files=()):
         networks_only(gan).save_weights(tmp)
     info = {
         "variant": type(gan).__name__,
-        "kerasgan_version": kerasgan.__version__,
+        "kerasgan_version": __version__,
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(

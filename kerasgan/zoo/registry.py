@@ -13,27 +13,14 @@ import re
 
 import keras
 
-from kerasgan.metrics.cache import cache_dir
+from kerasgan.utils.storage import cache_dir
+from kerasgan.utils.storage import zoo_root
 from kerasgan.zoo import preset as preset_lib
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 URL_SCHEMES = ("https://", "file://")
 # Folders of the zoo that are not GAN entries.
 NOT_ENTRIES = ("classifiers",)
-
-
-def zoo_root():
-    """The folder of the built-in zoo.
-
-    `$KERASGAN_ZOO` if set; else the zoo installed with the package
-    (`kerasgan/_zoo`, from `pip install .`); else the repository's `zoo/` (a source
-    checkout or an editable install).
-    """
-    if os.environ.get("KERASGAN_ZOO"):
-        return pathlib.Path(os.environ["KERASGAN_ZOO"])
-    package = pathlib.Path(__file__).resolve().parents[1]
-    installed = package / "_zoo"
-    return installed if installed.is_dir() else package.parent / "zoo"
 
 
 def names():
