@@ -144,6 +144,7 @@ class AdversarialModel(keras.Model):
         prepared = {k: self._prepare_optimizer(k, optimizers[k]) for k in needed}
         self.optimizer = GANOptimizer(prepared)
         self.optimizer.build_for(self._variables_by_optimizer())
+        self._check_phases()
         self._create_trackers()
         self._optimizers_config = {k: serialize_optimizer(v) for k, v in prepared.items()}
         self._keras_compile_config = {
@@ -176,6 +177,26 @@ class AdversarialModel(keras.Model):
                 for variable in self.phase_variables(phase):
                     by_key[phase.optimizer].setdefault(id(variable), variable)
         return {key: list(variables.values()) for key, variables in by_key.items()}
+
+    def _check_phases(self):
+        """Every phase names a known optimizer and trains all of its variables."""
+        names = [phase.name for phase in self.phases()]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{type(self).__name__} has phases with the same name: {names}.")
+        for phase in self.phases():
+            if not isinstance(phase.optimizer, str):
+                continue
+            optimizer = self.optimizer.get(phase.optimizer)
+            built = {id(v) for v in optimizer._trainable_variables}
+            trained = {id(v) for v in self.phase_variables(phase)}
+            if trained != built:
+                raise ValueError(
+                    f"Phase {phase.name!r} trains {len(trained & built)} of the "
+                    f"{len(built)} variables of the optimizer {phase.optimizer!r}"
+                    + (f" and {len(trained - built)} others" if trained - built else "")
+                    + ". An optimizer's phases must all train the same networks (its "
+                    "state follows its variables): give this phase its own optimizer."
+                )
 
     def _prepare_optimizer(self, key, optimizer):
         optimizer = keras.optimizers.get(optimizer)
@@ -362,6 +383,7 @@ class AdversarialModel(keras.Model):
             raise TypeError(f"{name}.fit() takes its options as keywords (epochs=...).")
         validation.check_fit_arguments(kwargs, name)
         validation.check_training_data(x, y, self.data_spec(), name)
+        self._check_phases()
         self._ensure_trackers()
         x, y, kwargs = self._batch_for_step(x, y, kwargs)
         if not hasattr(x, "shape"):

@@ -71,7 +71,9 @@ def _is_array(value):
 def check_fit_arguments(kwargs, model_name):
     """Refuses fit() options a GAN cannot honour, before any training."""
     for option in ("validation_data", "validation_split"):
-        if kwargs.get(option):
+        if kwargs.get(option) is not None and kwargs.get(option) is not False and not (
+            option == "validation_split" and not kwargs[option]
+        ):
             raise ValueError(
                 f"{model_name}.fit() does not take {option}: a GAN has no validation "
                 "loss. Measure samples with kerasgan.metrics (e.g. the "

@@ -36,7 +36,7 @@ class TwoDomainGAN(engine.AdversarialModel, engine.DataToData):
             "d_b": mlp((features,), 1, "d_b"),
         }
         super().__init__(networks, **kwargs)
-        self.loss = losses.LeastSquares()
+        self.adversarial_loss = losses.LeastSquares()
 
     def data_spec(self):
         return (engine.DataSpec("domain_a", (self.features,)),
@@ -57,8 +57,8 @@ class TwoDomainGAN(engine.AdversarialModel, engine.DataToData):
 
     def generator_loss(self, a, b):
         fake_b, fake_a = self.g_ab(a, training=True), self.g_ba(b, training=True)
-        adversarial = (self.loss.generator_loss(self.d_b(fake_b))
-                       + self.loss.generator_loss(self.d_a(fake_a)))
+        adversarial = (self.adversarial_loss.generator_loss(self.d_b(fake_b))
+                       + self.adversarial_loss.generator_loss(self.d_a(fake_a)))
         cycle = (ops.mean(ops.abs(self.g_ba(fake_b, training=True) - a))
                  + ops.mean(ops.abs(self.g_ab(fake_a, training=True) - b)))
         loss = adversarial + self.cycle_weight * cycle
@@ -69,7 +69,7 @@ class TwoDomainGAN(engine.AdversarialModel, engine.DataToData):
             source = batch[1 - real_index]
             fake = ops.stop_gradient(getattr(self, generator)(source, training=True))
             critic_net = getattr(self, critic)
-            loss = self.loss.discriminator_loss(critic_net(batch[real_index]), critic_net(fake))
+            loss = self.adversarial_loss.discriminator_loss(critic_net(batch[real_index]), critic_net(fake))
             return loss, {f"{critic}_loss": loss}
 
         return loss_fn
