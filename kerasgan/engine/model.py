@@ -284,13 +284,16 @@ class AdversarialModel(keras.Model):
 
     def _track(self, phase, logs):
         for name, value in logs.items():
+            self._trackers[name].update_state(value)
+
+    def _check_logs(self, phase, logs):
+        for name in logs:
             if name not in phase.logs:
                 raise ValueError(
                     f"Phase {phase.name!r} of {type(self).__name__} returned the log "
                     f"{name!r}, which it does not declare (declared: {list(phase.logs)}). "
                     f"Add it to the phase: Phase(..., logs=(..., {name!r}))."
                 )
-            self._trackers[name].update_state(value)
 
     def _run_phase(self, phase, batch):
         variables = self.phase_variables(phase)
@@ -304,6 +307,8 @@ class AdversarialModel(keras.Model):
             return optimizer.scale_loss(loss), logs
 
         _, logs, gradients = backend.value_and_grad(scaled_loss, variables)
+        # Before the update: on torch (eager) a wrong phase must not change weights.
+        self._check_logs(phase, logs)
         backend.apply_gradients(optimizer, gradients, variables)
         self.after_phase(phase, variables, optimizer)
         return logs
