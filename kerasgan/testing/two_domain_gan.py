@@ -9,12 +9,9 @@ from kerasgan import engine
 from kerasgan import losses
 
 
-def mlp(shape, outputs, name):
-    return keras.Sequential(
-        [keras.Input(shape), keras.layers.Dense(16, activation="relu"),
-         keras.layers.Dense(outputs)],
-        name=name,
-    )
+def mlp(features, outputs, name):
+    layers = [keras.layers.Dense(16, activation="relu"), keras.layers.Dense(outputs)]
+    return keras.Sequential([keras.Input((features,))] + layers, name=name)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -29,12 +26,8 @@ class TwoDomainGAN(engine.AdversarialModel, engine.DataToData):
     def __init__(self, features=4, cycle_weight=10.0, r1_interval=4, **kwargs):
         self.features, self.cycle_weight = features, cycle_weight
         self.r1_interval = r1_interval
-        networks = {
-            "g_ab": mlp((features,), features, "g_ab"),
-            "g_ba": mlp((features,), features, "g_ba"),
-            "d_a": mlp((features,), 1, "d_a"),
-            "d_b": mlp((features,), 1, "d_b"),
-        }
+        networks = {name: mlp(features, 1 if name[0] == "d" else features, name)
+                    for name in ("g_ab", "g_ba", "d_a", "d_b")}
         super().__init__(networks, **kwargs)
         self.adversarial_loss = losses.LeastSquares()
 
