@@ -1,4 +1,4 @@
-"""Adversarial losses (discriminator/generator pairs) and gradient penalties."""
+"""Adversarial losses (discriminator/generator pairs), penalties and regularizers."""
 
 from kerasgan.losses.adversarial import ADVERSARIAL_LOSSES
 from kerasgan.losses.adversarial import AdversarialLoss
@@ -12,3 +12,11 @@ from kerasgan.losses.penalties import PENALTIES
 from kerasgan.losses.penalties import GradientPenalty
 from kerasgan.losses.penalties import R1Penalty
 from kerasgan.losses.penalties import get_penalty
+from kerasgan.losses.regularizer import DiscriminatorPenalty
+from kerasgan.losses.regularizer import GeneratorRegularizer
+from kerasgan.losses.regularizer import Regularizer
+from kerasgan.losses.regularizer import WeightRegularizer
+from kerasgan.losses.regularizers import REGULARIZERS
+from kerasgan.losses.regularizers import OrthogonalRegularization
+from kerasgan.losses.regularizers import PathLengthPenalty
+from kerasgan.losses.regularizers import get_regularizer

@@ -4,15 +4,26 @@ Every loss takes the discriminator's raw outputs (logits or critic scores), shap
 `(batch, ...)`, and returns a scalar mean over the batch in float32.
 """
 
+import keras
 from keras import ops
+
+from kerasgan.losses.regularizer import resolve
 
 
 def _as_float32(x):
     return ops.cast(x, "float32")
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class AdversarialLoss:
     """Base class: a discriminator loss and a generator loss that belong together.
+
+    A subclass sets `name` (its log and registry name), defines
+    `discriminator_loss` and `generator_loss`, and, when its constructor takes more
+    arguments, extends `get_config` with them: `get_config()` returns the constructor
+    arguments only and `from_config(config)` is `cls(**config)`, so an instance
+    registered with `@keras.saving.register_keras_serializable` round-trips through
+    `keras.saving.serialize_keras_object` and is saved with a compiled model.
 
     Args:
         label_smoothing: one-sided label smoothing (Salimans et al. 2016): the real
@@ -48,9 +59,18 @@ class AdversarialLoss:
         return _as_float32(logits)
 
     def get_config(self):
-        return {"name": self.name, "label_smoothing": self.label_smoothing}
+        return {"label_smoothing": self.label_smoothing}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class _LogisticLoss(AdversarialLoss):
     supports_label_smoothing = True
 
@@ -68,6 +88,7 @@ class _LogisticLoss(AdversarialLoss):
         return ops.sigmoid(_as_float32(logits))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class Minimax(_LogisticLoss):
     """The original minimax loss (Goodfellow et al. 2014): G minimises log(1 - D(G(z))).
 
@@ -81,6 +102,7 @@ class Minimax(_LogisticLoss):
         return -ops.mean(ops.softplus(_as_float32(fake_logits)))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class NonSaturating(_LogisticLoss):
     """Non-saturating loss (Goodfellow et al. 2014): G maximises log D(G(z)).
 
@@ -93,6 +115,7 @@ class NonSaturating(_LogisticLoss):
         return ops.mean(ops.softplus(-_as_float32(fake_logits)))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class LeastSquares(AdversarialLoss):
     """Least-squares loss (LSGAN, Mao et al. 2017) with targets a=0, b=1, c=1.
 
@@ -112,6 +135,7 @@ class LeastSquares(AdversarialLoss):
         return 0.5 * ops.mean(ops.square(_as_float32(fake_logits) - 1.0))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class Hinge(AdversarialLoss):
     """Hinge loss (Lim & Ye 2017; used by SNGAN, SAGAN, BigGAN).
 
@@ -129,6 +153,7 @@ class Hinge(AdversarialLoss):
         return -ops.mean(_as_float32(fake_logits))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class Wasserstein(AdversarialLoss):
     """Wasserstein loss (WGAN, Arjovsky et al. 2017): the critic maximises E[D(x)] - E[D(G(z))].
 
@@ -155,18 +180,17 @@ def get(identifier, label_smoothing=0.0):
 
     Args:
         identifier: one of `kerasgan.losses.ADVERSARIAL_LOSSES` ("minimax",
-            "non_saturating", "least_squares", "hinge", "wasserstein"), a dict from
-            `AdversarialLoss.get_config()`, or an `AdversarialLoss`.
-        label_smoothing: one-sided label smoothing, see `AdversarialLoss`.
+            "non_saturating", "least_squares", "hinge", "wasserstein"); a dict
+            `{"name": ..., "label_smoothing": ...}` or one from
+            `keras.saving.serialize_keras_object`; or an `AdversarialLoss` (a user's
+            own subclass included), returned as is.
+        label_smoothing: one-sided label smoothing, see `AdversarialLoss`, for a
+            name or a dict that does not give it.
     """
-    if isinstance(identifier, AdversarialLoss):
-        return identifier
-    if isinstance(identifier, dict):
-        return get(identifier["name"], identifier.get("label_smoothing", 0.0))
-    if isinstance(identifier, str) and identifier in ADVERSARIAL_LOSSES:
-        return ADVERSARIAL_LOSSES[identifier](label_smoothing=label_smoothing)
-    raise ValueError(
-        f"Unknown adversarial loss {identifier!r}. Known losses: "
-        f"{', '.join(sorted(ADVERSARIAL_LOSSES))}; or pass an "
-        "kerasgan.losses.AdversarialLoss instance."
+    return resolve(
+        identifier,
+        ADVERSARIAL_LOSSES,
+        AdversarialLoss,
+        "adversarial loss",
+        default_kwargs={"label_smoothing": label_smoothing},
     )

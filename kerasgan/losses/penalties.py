@@ -5,12 +5,16 @@ which the GAN calls with `training=False`: a second
 stateful call (dropout RNG, batch-norm statistics, spectral-norm power iteration)
 inside a nested differentiation is not expressible on JAX and fails in-place on
 torch, and the penalty is a property of the function D, not of its noise.
+See `kerasgan.losses.DiscriminatorPenalty` for the contract.
 """
 
 import keras
 from keras import ops
 
 from kerasgan import backend
+from kerasgan.losses.regularizer import DiscriminatorPenalty
+from kerasgan.losses.regularizer import Regularizer
+from kerasgan.losses.regularizer import resolve
 
 
 def _squared_norm_per_example(gradient):
@@ -18,7 +22,8 @@ def _squared_norm_per_example(gradient):
     return ops.sum(ops.square(flat), axis=1)
 
 
-class GradientPenalty:
+@keras.saving.register_keras_serializable(package="kerasgan")
+class GradientPenalty(DiscriminatorPenalty):
     """WGAN-GP penalty (Gulrajani et al. 2017): weight * E[(||∇D(x̂)||₂ - 1)²].
 
     x̂ = α·real + (1-α)·fake with α ~ U(0, 1) drawn once per example.
@@ -31,9 +36,6 @@ class GradientPenalty:
     name = "wgan_gp"
     default_weight = 10.0
 
-    def __init__(self, weight=None):
-        self.weight = float(self.default_weight if weight is None else weight)
-
     def __call__(self, critic, real, fake, seed_generator):
         batch = ops.shape(real)[0]
         alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
@@ -43,11 +45,9 @@ class GradientPenalty:
         norm = ops.sqrt(_squared_norm_per_example(gradient) + 1e-12)
         return self.weight * ops.mean(ops.square(norm - 1.0))
 
-    def get_config(self):
-        return {"name": self.name, "weight": self.weight}
 
-
-class R1Penalty:
+@keras.saving.register_keras_serializable(package="kerasgan")
+class R1Penalty(DiscriminatorPenalty):
     """R1 penalty (Mescheder et al. 2018): weight/2 * E[||∇D(real)||²].
 
     https://arxiv.org/abs/1801.04406
@@ -59,29 +59,34 @@ class R1Penalty:
     name = "r1"
     default_weight = 10.0
 
-    def __init__(self, weight=None):
-        self.weight = float(self.default_weight if weight is None else weight)
-
     def __call__(self, critic, real, fake, seed_generator):
         gradient = backend.input_gradient(critic, real)
         return 0.5 * self.weight * ops.mean(_squared_norm_per_example(gradient))
-
-    def get_config(self):
-        return {"name": self.name, "weight": self.weight}
 
 
 PENALTIES = {cls.name: cls for cls in (GradientPenalty, R1Penalty)}
 
 
 def get_penalty(identifier, weight=None):
-    """Returns a penalty from a name ("wgan_gp", "r1"), a config dict, an instance, or None."""
-    if identifier is None or isinstance(identifier, (GradientPenalty, R1Penalty)):
-        return identifier
-    if isinstance(identifier, dict):
-        return get_penalty(identifier["name"], identifier.get("weight"))
-    if isinstance(identifier, str) and identifier in PENALTIES:
-        return PENALTIES[identifier](weight)
-    raise ValueError(
-        f"Unknown gradient penalty {identifier!r}. Known penalties: "
-        f"{', '.join(sorted(PENALTIES))}, or None."
+    """Returns a discriminator penalty, or None.
+
+    Args:
+        identifier: None; a name ("wgan_gp", "r1"); a dict `{"name": ..., "weight":
+            ...}` or one from `keras.saving.serialize_keras_object`; or a
+            `kerasgan.losses.DiscriminatorPenalty` (a user's own subclass included).
+        weight: the weight when `identifier` does not give one (default: the
+            class's `default_weight`).
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, Regularizer) and not isinstance(
+        identifier, DiscriminatorPenalty
+    ):
+        raise ValueError(
+            f"{identifier!r} is not a discriminator penalty (it is called with other "
+            "arguments than (critic, real, fake, seed_generator)); attach it to the "
+            "phase it regularizes instead."
+        )
+    return resolve(
+        identifier, PENALTIES, DiscriminatorPenalty, "gradient penalty", weight
     )
