@@ -11,6 +11,9 @@ import os
 import pathlib
 import sys
 
+from kerasgan.models import registry
+from kerasgan.version import __version__
+
 # Exit codes scripts can rely on.
 OK = 0
 FAILED = 1  # the command ran and failed (non-finite loss, unreadable file, ...)
@@ -21,18 +24,6 @@ EPILOG = """exit codes: 0 success; 1 runtime failure (e.g. a non-finite loss, an
 file); 2 bad arguments or usage; 3 valid request not available yet (e.g. a metric
 for swissroll)."""
 
-# training.VARIANTS, listed here so `--help` needs no Keras import.
-VARIANTS = (
-    "vanilla_gan",
-    "dcgan",
-    "lsgan",
-    "wgan",
-    "wgan_gp",
-    "sngan",
-    "sagan",
-    "conditional_gan",
-    "acgan",
-)
 TOY_MIXTURES = ("ring8", "grid25")
 
 
@@ -67,6 +58,14 @@ def _add_command(subparsers, name, help_text, description):
     return parser
 
 
+def _variant_list():
+    """The registry's variants, one a line: name, what it trains on, summary."""
+    width = max(len(name) for name in registry.names())
+    return "\n".join(
+        f"  {v.name.ljust(width)}  [{v.data}] {v.summary}" for v in registry.variants()
+    )
+
+
 def _train_parser(subparsers):
     parser = _add_command(
         subparsers,
@@ -74,9 +73,10 @@ def _train_parser(subparsers):
         "train a GAN variant on a dataset with fit()",
         "Train a GAN with fit(). Writes to --out: samples/ (a grid per epoch), interp/, "
         "losses.png, history.csv, last_good.weights.h5, model.keras, preset/ and "
-        "run.json, each file atomically. A killed run continues with --resume.",
+        "run.json, each file atomically. A killed run continues with --resume.\n\n"
+        "variants:\n" + _variant_list(),
     )
-    parser.add_argument("variant", choices=VARIANTS, help="the GAN variant")
+    parser.add_argument("variant", choices=registry.names(), help="the GAN variant")
     parser.add_argument(
         "--dataset",
         default="mnist-5k",
@@ -246,14 +246,13 @@ def build_parser():
 def _run_train(args):
     import keras
 
-    import kerasgan
     from kerasgan.training import train_variant
 
     out = args.out or os.path.join("runs", args.variant)
     if not 0.0 <= args.ema_decay < 1.0:
         raise UsageError(f"--ema-decay must lie in [0, 1); got {args.ema_decay}.")
     print(
-        f"kerasgan {kerasgan.__version__}, Keras {keras.__version__}, backend "
+        f"kerasgan {__version__}, Keras {keras.__version__}, backend "
         f"{keras.backend.backend()}: training {args.variant} on {args.dataset} into {out}"
     )
     options = {} if args.filters is None else {"g_filters": args.filters}

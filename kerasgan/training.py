@@ -21,22 +21,9 @@ import keras
 
 from kerasgan import callbacks as callbacks_lib
 from kerasgan import data as data_lib
-from kerasgan import models
+from kerasgan.models import registry
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import write_json
-
-# Variant name (CLI, recipes) → class.
-VARIANTS = {
-    "vanilla_gan": models.VanillaGAN,
-    "dcgan": models.DCGAN,
-    "lsgan": models.LSGAN,
-    "wgan": models.WGAN,
-    "wgan_gp": models.WGANGP,
-    "sngan": models.SNGAN,
-    "sagan": models.SAGAN,
-    "conditional_gan": models.ConditionalGAN,
-    "acgan": models.ACGAN,
-}
 
 
 def build_variant(
@@ -45,25 +32,27 @@ def build_variant(
     """Instantiates a variant for data of `data_shape`.
 
     Args:
-        variant: a name from `VARIANTS`.
+        variant: a name from `kerasgan.models.registry.names()`.
         data_shape: the shape of one example.
         latent_dim, seed, ema_decay: `kerasgan.GAN` arguments.
         n_critic: D steps per G step; None keeps the variant's default.
         **options: further constructor arguments (e.g. `g_filters`, `num_classes`).
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"Unknown variant {variant!r}; known: {', '.join(VARIANTS)}.")
+    entry = registry.get(variant)
+    if len(data_shape) not in entry.data_ranks:
+        raise ValueError(
+            f"{variant} trains on {entry.data}; the data has examples of shape "
+            f"{tuple(data_shape)}."
+        )
     common = dict(latent_dim=latent_dim, seed=seed, ema_decay=ema_decay, **options)
     if n_critic is not None:
         common["n_critic"] = n_critic
-    if variant == "dcgan":
-        return models.DCGAN(image_shape=data_shape, **common)
     if variant == "vanilla_gan":
         # Points (toy sets) are not bounded by [-1, 1] like images: no tanh.
         common.setdefault(
             "output_activation", "linear" if len(data_shape) == 1 else "tanh"
         )
-    return VARIANTS[variant](data_shape=data_shape, **common)
+    return entry.cls(data_shape=data_shape, **common)
 
 
 def compile_variant(
@@ -83,11 +72,11 @@ def compile_variant(
     learning rates to 0 over that many steps) switches both networks to Adam.
     `techniques` go to `GAN.compile` (`penalty_weight`, `augment`, ...).
     """
-    defaults = getattr(gan, "default_optimizers", None)
+    # `GAN.default_optimizers()` is empty; NetworkGAN variants declare theirs.
+    defaults = gan.default_optimizers() if hasattr(gan, "default_optimizers") else {}
     adam_asked_for = any(v is not None for v in (g_lr, d_lr, beta1, cosine_steps))
-    if defaults is not None and not adam_asked_for:
-        optimizers = defaults()
-        g_optimizer, d_optimizer = optimizers["g"], optimizers["d"]
+    if {"g", "d"} <= set(defaults) and not adam_asked_for:
+        g_optimizer, d_optimizer = defaults["g"], defaults["d"]
     else:
         g_optimizer = _adam(g_lr, beta1, cosine_steps)
         d_optimizer = _adam(d_lr, beta1, cosine_steps)

@@ -50,7 +50,7 @@ class _EpochTimer(keras.callbacks.Callback):
 
 def measure_train_step(batch_size, steps):
     """Images/s of DCGAN's train step on 28×28×1 (the second epoch: no compilation)."""
-    gan = kerasgan.models.DCGAN(image_shape=(28, 28, 1), seed=0)
+    gan = kerasgan.models.DCGAN(data_shape=(28, 28, 1), seed=0)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),

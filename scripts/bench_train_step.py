@@ -3,7 +3,7 @@
 For each backend (TensorFlow, JAX, PyTorch) and model (the reference DCGAN and the
 vanilla MLP GAN) this times one GAN train step two ways:
 
-* kerasgan: `kerasgan.models.DCGAN(latent_dim=100, image_shape=(28, 28, 1))` or
+* kerasgan: `kerasgan.models.DCGAN(latent_dim=100, data_shape=(28, 28, 1))` or
   `kerasgan.models.VanillaGAN(latent_dim=64, data_shape=(28, 28, 1))`, compiled with
   two `Adam(2e-4, beta_1=0.5)` and `loss="non_saturating"`, trained by `gan.fit()` on an
   in-memory float32 array in [-1, 1] (`verbose=0`, Keras's defaults otherwise: on a
@@ -240,7 +240,7 @@ def build_kerasgan(model):
 
     if model == "dcgan":
         gan = kerasgan.models.DCGAN(
-            latent_dim=LATENT_DIM["dcgan"], image_shape=IMAGE_SHAPE, seed=0
+            latent_dim=LATENT_DIM["dcgan"], data_shape=IMAGE_SHAPE, seed=0
         )
     else:
         gan = kerasgan.models.VanillaGAN(

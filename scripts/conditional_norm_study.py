@@ -1,10 +1,10 @@
 """Within-class diversity of the conditional zoo recipes under each generator norm.
 
-Trains a zoo recipe (scripts/train.py) once per `generator_norm` — "none", "batch",
-"conditional_batch" — for a few epochs and prints, per run, the within-class pixel
-diversity of 1,000 EMA samples (the cards' measure, next to the real data's) and
-the class accuracy judged by the domain classifier. This is the measurement behind
-the conditional variants' default `generator_norm="none"`:
+Trains a zoo recipe (`kerasgan.models.registry.recipes()`) once per `generator_norm`
+— "none", "batch", "conditional_batch" — for a few epochs and prints, per run, the
+within-class pixel diversity of 1,000 EMA samples (the cards' measure, next to the
+real data's) and the class accuracy judged by the domain classifier. This is the
+measurement behind the conditional variants' default `generator_norm="none"`:
 
     KERAS_BACKEND=tensorflow python scripts/conditional_norm_study.py \\
         --recipes conditional_gan_fashion_mnist acgan_fashion_mnist --epochs 3
@@ -19,9 +19,11 @@ import keras
 import kerasgan
 from kerasgan import training
 from kerasgan.metrics import evaluation
+from kerasgan.models import registry
 
 from evaluate import within_class_diversity
-from train import RECIPES
+
+RECIPES = registry.recipes()
 
 NORMS = ("none", "batch", "conditional_batch")
 
@@ -48,7 +50,7 @@ def main():
     conditional = [
         name
         for name, recipe in RECIPES.items()
-        if recipe["variant"] in ("acgan", "conditional_gan")
+        if registry.get(recipe["variant"]).conditional
     ]
     parser.add_argument("--recipes", nargs="+", choices=conditional, default=conditional)
     parser.add_argument("--norms", nargs="+", choices=NORMS, default=list(NORMS))

@@ -11,6 +11,7 @@ Usage:
 import pathlib
 
 import kerasgan
+from kerasgan.models import registry
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.zoo import card
 
@@ -26,17 +27,6 @@ HEADLINE = [
     ("modes_covered", "toy", "modes covered"),
     ("high_quality", "toy", "high quality"),
 ]
-VARIANT_PAGES = {
-    "VanillaGAN": "vanilla_gan",
-    "DCGAN": "dcgan",
-    "LSGAN": "lsgan",
-    "WGAN": "wgan",
-    "WGANGP": "wgan_gp",
-    "SNGAN": "sngan",
-    "SAGAN": "sagan",
-    "ConditionalGAN": "conditional_gan",
-    "ACGAN": "acgan",
-}
 
 
 def kind(extractor):
@@ -107,13 +97,12 @@ def main():
         + "\n".join(entry_section(info, "../zoo/") for info in infos)
     )
     replace_marked_section(DOCS / "zoo.md", "entries", text)
-    for variant, page in VARIANT_PAGES.items():
-        entries = [info for info in infos if info["variant"] == variant]
+    # An entry's metadata names its class ("DCGAN"); the registry its page.
+    for variant in registry.variants():
+        entries = [info for info in infos if info["variant"] == variant.cls.__name__]
         sections = "\n".join(entry_section(info, "../../zoo/", "###") for info in entries)
         replace_marked_section(
-            DOCS / "variants" / f"{page}.md",
-            "zoo",
-            sections or "No zoo entry yet.",
+            ROOT / variant.doc, "zoo", sections or "No zoo entry yet."
         )
     print(f"wrote docs/zoo.md ({len(infos)} entries) and the variant pages")
 

@@ -25,6 +25,7 @@ import keras
 
 import kerasgan
 from kerasgan import training
+from kerasgan.models import registry
 from kerasgan.utils.labels import fixed_labels
 from kerasgan.utils.images import save_samples
 from kerasgan.zoo import card
@@ -34,65 +35,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Paths whose uncommitted changes would make an entry unreproducible.
 CODE_PATHS = ("kerasgan", "scripts", "pyproject.toml", "setup.py")
 
-# Variants on Fashion-MNIST use 32-filter networks (DCGAN's reference net has 64):
-# a quarter of the compute, so each trains in minutes on two CPU cores, and a
-# quarter of the size in the repository.
-SMALL = {"g_filters": 32, "d_filters": 32}
-FASHION = dict(dataset="fashion-mnist", batch_size=64)
-TOY = dict(
-    batch_size=1024,
-    latent_dim=16,
-    g_lr=3e-3,
-    d_lr=3e-3,
-    beta1=0.5,
-    cosine=True,
-    gradient_penalty="r1",
-    techniques={"penalty_weight": 0.1},
-    ema_decay=0.0,
-)
-RECIPES = {
-    "dcgan_fashion_mnist": dict(variant="dcgan", epochs=4, **FASHION),
-    "dcgan_mnist5k": dict(variant="dcgan", dataset="mnist-5k", epochs=40, batch_size=64),
-    "vanilla_gan_ring8": dict(
-        variant="vanilla_gan",
-        dataset="ring8",
-        epochs=10,
-        steps_per_epoch=300,
-        options={"hidden_units": (128, 128)},
-        **TOY,
-    ),
-    "vanilla_gan_grid25": dict(
-        variant="vanilla_gan",
-        dataset="grid25",
-        epochs=20,
-        steps_per_epoch=500,
-        options={"hidden_units": (256, 256)},
-        **TOY,
-    ),
-    "lsgan_fashion_mnist": dict(variant="lsgan", epochs=6, options=SMALL, **FASHION),
-    # WGAN's clipped critic and RMSprop(5e-5) learn slowly: 6 epochs (1,124 G updates)
-    # gave Inception FID 191, so it gets 20.
-    "wgan_fashion_mnist": dict(variant="wgan", epochs=20, options=SMALL, **FASHION),
-    "wgan_gp_fashion_mnist": dict(variant="wgan_gp", epochs=5, options=SMALL, **FASHION),
-    "sngan_fashion_mnist": dict(variant="sngan", epochs=6, options=SMALL, **FASHION),
-    "sagan_fashion_mnist": dict(variant="sagan", epochs=5, options=SMALL, **FASHION),
-    # Conditional generators without batch norm (the default since it collapsed
-    # them to one image per class), spectral norm and the hinge loss in D.
-    "conditional_gan_fashion_mnist": dict(
-        variant="conditional_gan",
-        epochs=5,
-        loss="hinge",
-        options={**SMALL, "conditioning": "projection", "spectral_norm": True},
-        **FASHION,
-    ),
-    "acgan_fashion_mnist": dict(
-        variant="acgan",
-        epochs=5,
-        loss="hinge",
-        options={**SMALL, "spectral_norm": True},
-        **FASHION,
-    ),
-}
+# Zoo entry name → `training.train_variant` arguments, from each variant's
+# `kerasgan/models/<variant>/<variant>_presets.py`.
+RECIPES = registry.recipes()
 
 
 def git(*args):

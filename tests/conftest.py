@@ -26,7 +26,7 @@ def to_numpy(values):
 def tiny_dcgan(**kwargs):
     import kerasgan
 
-    config = dict(latent_dim=8, image_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
+    config = dict(latent_dim=8, data_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
     config.update(kwargs)
     return kerasgan.models.DCGAN(**config)
 

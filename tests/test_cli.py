@@ -14,6 +14,7 @@ from conftest import other_backends, subprocess_env, tiny_dcgan, to_numpy
 import kerasgan
 from kerasgan import cli
 from kerasgan import training
+from kerasgan.models import registry
 from kerasgan.utils.images import image_grid
 
 TOY_RUN = [
@@ -133,8 +134,27 @@ def test_every_command_has_help_with_exit_codes(command, capsys):
     assert "exit codes: 0 success; 1 runtime failure" in capsys.readouterr().out
 
 
-def test_cli_knows_every_variant_training_builds():
-    assert set(cli.VARIANTS) == set(training.VARIANTS)
+def test_train_help_lists_the_registered_variants(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    out = capsys.readouterr().out
+    for variant in registry.variants():
+        assert f"{variant.name}  " in out and variant.summary[:20] in out
+
+
+@pytest.mark.parametrize("variant", registry.names())
+def test_training_builds_every_registered_variant(variant):
+    entry = registry.get(variant)
+    shape = (16, 16, 1) if entry.data_ranks == registry.IMAGES else (2,)
+    options = {"num_classes": 3} if entry.conditional else {}
+    gan = training.build_variant(variant, shape, latent_dim=4, seed=0, **options)
+    assert type(gan) is entry.cls and tuple(gan.data_shape) == shape
+
+
+def test_train_names_the_data_a_variant_needs(tmp_path, capsys):
+    argv = ["train", "dcgan", "--dataset", "ring8", "--out", str(tmp_path)]
+    assert cli.main(argv) == 2
+    assert "dcgan trains on images" in capsys.readouterr().err
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def _layer_summary(model):
 def test_default_dcgan_is_the_reference_net():
     # G's LeakyReLU uses Keras's default slope 0.3 as in the TensorFlow DCGAN
     # tutorial this reference net comes from; D's is 0.2 as in Radford et al.
-    gan = kerasgan.models.DCGAN(latent_dim=100, image_shape=(28, 28, 1))
+    gan = kerasgan.models.DCGAN(latent_dim=100, data_shape=(28, 28, 1))
     assert _layer_summary(gan.generator) == [
         ("Dense", 7 * 7 * 256, False),
         ("BatchNormalization",),
@@ -53,14 +53,14 @@ def test_default_dcgan_is_the_reference_net():
 
 
 @pytest.mark.parametrize(
-    "image_shape", [(28, 28, 1), (32, 32, 1), (32, 32, 3), (64, 64, 1), (64, 64, 3)]
+    "data_shape", [(28, 28, 1), (32, 32, 1), (32, 32, 3), (64, 64, 1), (64, 64, 3)]
 )
-def test_dcgan_shapes(image_shape):
+def test_dcgan_shapes(data_shape):
     gan = kerasgan.models.DCGAN(
-        latent_dim=16, image_shape=image_shape, g_filters=4, d_filters=4
+        latent_dim=16, data_shape=data_shape, g_filters=4, d_filters=4
     )
     images = gan.generate(2, seed=0)
-    assert images.shape == (2,) + image_shape
+    assert images.shape == (2,) + data_shape
     logits = gan.discriminator(images)
     assert tuple(logits.shape) == (2, 1)
     assert not any(

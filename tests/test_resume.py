@@ -19,7 +19,7 @@ import keras, numpy as np, kerasgan
 out, crash_after = sys.argv[1], int(sys.argv[2])
 keras.utils.set_random_seed(0)
 gan = kerasgan.models.DCGAN(
-    latent_dim=8, image_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7
+    latent_dim=8, data_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7
 )
 gan.compile(
     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),

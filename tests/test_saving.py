@@ -32,7 +32,7 @@ iterations = [int(gan.g_optimizer.iterations), int(gan.d_optimizer.iterations)]
 print("ITERATIONS", iterations)
 """
 
-CONFIG = dict(latent_dim=8, image_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
+CONFIG = dict(latent_dim=8, data_shape=(28, 28, 1), g_filters=4, d_filters=4, seed=7)
 
 
 def _moving_statistics(gan):

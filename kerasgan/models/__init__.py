@@ -1,5 +1,6 @@
-"""GAN variants, one folder each."""
+"""GAN variants, one folder each, listed in `kerasgan.models.registry`."""
 
+from kerasgan.models import registry
 from kerasgan.models.acgan.acgan import ACGAN
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.dcgan.dcgan import DCGAN

@@ -1,0 +1,222 @@
+"""The variant registry: every GAN variant kerasgan ships, listed once.
+
+The CLI (`kerasgan train <name>`), `kerasgan.training`, the docs scripts, the zoo
+recipes (`scripts/train.py`) and the tests read this table; a new variant is added
+here, in its own folder `kerasgan/models/<name>/` (model, `<name>_presets.py`) and
+with its page `docs/variants/<name>.md`.
+
+```python
+from kerasgan.models import registry
+
+registry.names()                      # ("vanilla_gan", "dcgan", ...)
+registry.get("dcgan").cls             # kerasgan.models.DCGAN
+registry.name_of(gan)                 # "dcgan" (a model, a class or "DCGAN")
+registry.recipes()["dcgan_mnist5k"]   # the arguments that trained that zoo entry
+```
+"""
+
+import copy
+import dataclasses
+import difflib
+
+from kerasgan.models.acgan import acgan_presets
+from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.conditional_gan import conditional_gan_presets
+from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
+from kerasgan.models.dcgan import dcgan_presets
+from kerasgan.models.dcgan.dcgan import DCGAN
+from kerasgan.models.lsgan import lsgan_presets
+from kerasgan.models.lsgan.lsgan import LSGAN
+from kerasgan.models.sagan import sagan_presets
+from kerasgan.models.sagan.sagan import SAGAN
+from kerasgan.models.sngan import sngan_presets
+from kerasgan.models.sngan.sngan import SNGAN
+from kerasgan.models.vanilla_gan import vanilla_gan_presets
+from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
+from kerasgan.models.wgan import wgan_presets
+from kerasgan.models.wgan.wgan import WGAN
+from kerasgan.models.wgan_gp import wgan_gp_presets
+from kerasgan.models.wgan_gp.wgan_gp import WGANGP
+
+IMAGES = (3,)  # data_shape (height, width, channels)
+VECTORS_OR_IMAGES = (1, 3)  # also (features,), e.g. the 2-D toy mixtures
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Variant:
+    """One registered variant.
+
+    Attributes:
+        name: the variant's name: `kerasgan train <name>`, its folder
+            `kerasgan/models/<name>/`, its page `docs/variants/<name>.md`.
+        cls: the model class (`kerasgan.models.<Class>`).
+        summary: one line: what it is.
+        conditional: whether it trains on `(data, labels)` and takes `num_classes`.
+        data_ranks: the ranks of `data_shape` it builds networks for: `(3,)` images
+            only, `(1, 3)` vectors or images.
+        recipes: its zoo recipes (`<name>_presets.RECIPES`): preset name →
+            `kerasgan.training.train_variant` arguments.
+    """
+
+    name: str
+    cls: type
+    summary: str
+    conditional: bool
+    data_ranks: tuple
+    recipes: dict = dataclasses.field(repr=False)
+
+    @property
+    def doc(self):
+        """Its page, relative to the repository: `docs/variants/<name>.md`."""
+        return f"docs/variants/{self.name}.md"
+
+    @property
+    def data(self):
+        """What it trains on, in words: "images", "vectors or images, with labels"."""
+        kind = "images" if tuple(self.data_ranks) == IMAGES else "vectors or images"
+        return kind + (", with labels" if self.conditional else "")
+
+
+_VARIANTS = (
+    Variant(
+        "vanilla_gan",
+        VanillaGAN,
+        "The original GAN (Goodfellow et al. 2014) with MLP networks.",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=vanilla_gan_presets.RECIPES,
+    ),
+    Variant(
+        "dcgan",
+        DCGAN,
+        "Deep convolutional GAN (Radford et al. 2015): transposed convolutions in G, "
+        "strided convolutions in D.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=dcgan_presets.RECIPES,
+    ),
+    Variant(
+        "lsgan",
+        LSGAN,
+        "Least Squares GAN (Mao et al. 2017): the least-squares loss.",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=lsgan_presets.RECIPES,
+    ),
+    Variant(
+        "wgan",
+        WGAN,
+        "Wasserstein GAN (Arjovsky et al. 2017): a weight-clipped critic, RMSprop, "
+        "5 critic steps per G step.",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=wgan_presets.RECIPES,
+    ),
+    Variant(
+        "wgan_gp",
+        WGANGP,
+        "Wasserstein GAN with gradient penalty (Gulrajani et al. 2017).",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=wgan_gp_presets.RECIPES,
+    ),
+    Variant(
+        "sngan",
+        SNGAN,
+        "Spectral normalization GAN (Miyato et al. 2018): spectral norm in D, hinge "
+        "loss.",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=sngan_presets.RECIPES,
+    ),
+    Variant(
+        "sagan",
+        SAGAN,
+        "Self-Attention GAN (Zhang et al. 2019): attention and spectral norm in G and "
+        "D, hinge loss, TTUR.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=sagan_presets.RECIPES,
+    ),
+    Variant(
+        "conditional_gan",
+        ConditionalGAN,
+        "Conditional GAN (Mirza & Osindero 2014), optionally with a projection "
+        "discriminator (Miyato & Koyama 2018).",
+        conditional=True,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=conditional_gan_presets.RECIPES,
+    ),
+    Variant(
+        "acgan",
+        ACGAN,
+        "Auxiliary Classifier GAN (Odena et al. 2017): D also predicts the class.",
+        conditional=True,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=acgan_presets.RECIPES,
+    ),
+)
+_BY_NAME = {variant.name: variant for variant in _VARIANTS}
+
+
+def variants():
+    """Every registered variant, a tuple of `Variant`s in the CLI's order."""
+    return _VARIANTS
+
+
+def names():
+    """The variants' names, e.g. `("vanilla_gan", "dcgan", ...)`."""
+    return tuple(_BY_NAME)
+
+
+def get(name):
+    """The `Variant` named `name` ("dcgan"); a ValueError listing the names if none."""
+    if name not in _BY_NAME:
+        close = difflib.get_close_matches(str(name), _BY_NAME, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"Unknown variant {name!r}.{hint} Known variants: {', '.join(_BY_NAME)}."
+        )
+    return _BY_NAME[name]
+
+
+def name_of(model):
+    """The registered name of a model, a model class or a class name ("DCGAN").
+
+    A subclass of a registered class gets its nearest registered ancestor's name
+    (`ACGAN` is "acgan", a user's `class MyDCGAN(DCGAN)` "dcgan").
+
+    Raises:
+        ValueError: for a model or class name no registered variant matches.
+    """
+    if isinstance(model, str):
+        for variant in _VARIANTS:
+            if variant.cls.__name__ == model:
+                return variant.name
+    else:
+        cls = model if isinstance(model, type) else type(model)
+        by_class = {variant.cls: variant.name for variant in _VARIANTS}
+        for ancestor in cls.__mro__:
+            if ancestor in by_class:
+                return by_class[ancestor]
+    kind = model if isinstance(model, str) else getattr(model, "__name__", type(model))
+    raise ValueError(
+        f"{kind} is no registered variant (kerasgan.models.registry.names(): "
+        f"{', '.join(_BY_NAME)})."
+    )
+
+
+def recipes():
+    """Every zoo recipe, gathered from the variants' `<name>_presets.py`.
+
+    Returns:
+        A new dict: preset name → `kerasgan.training.train_variant` arguments
+        (`variant`, `dataset`, `epochs`, ...), in the registry's order.
+    """
+    gathered = {}
+    for variant in _VARIANTS:
+        for preset, recipe in variant.recipes.items():
+            if preset in gathered:
+                raise ValueError(f"Two variants define the zoo recipe {preset!r}.")
+            gathered[preset] = copy.deepcopy(recipe)
+    return gathered

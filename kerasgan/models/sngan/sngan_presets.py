@@ -1,0 +1,8 @@
+"""SNGAN's zoo recipes: preset name → `kerasgan.training.train_variant` arguments."""
+
+from kerasgan.models.recipes import FASHION
+from kerasgan.models.recipes import SMALL
+
+RECIPES = {
+    "sngan_fashion_mnist": dict(variant="sngan", epochs=6, options=SMALL, **FASHION),
+}
