@@ -13,6 +13,7 @@ import kerasgan
 from conftest import random_images, to_numpy
 from kerasgan.layers import SpectralNormalization
 from kerasgan.models import networks
+from kerasgan.models import registry
 
 TOY = dict(latent_dim=8, data_shape=(2,), hidden_units=(16, 16), seed=3)
 IMAGES = dict(latent_dim=8, data_shape=(16, 16, 1), g_filters=4, d_filters=4, seed=3)
@@ -266,10 +267,13 @@ def test_conditional_batch_norm_generator_learns_per_class_scales():
         networks.build_generator(8, (16, 16, 1), filters=4, norm="conditional_batch")
 
 
-@pytest.mark.parametrize("name", [*VARIANTS, "SAGAN"])
+@pytest.mark.parametrize(
+    "name", [*(v.cls.__name__ for v in registry.variants()), "ConditionalGAN-projection"]
+)
 def test_variant_config_round_trips(name):
-    config = IMAGES if name == "SAGAN" else TOY
-    gan = kerasgan.models.SAGAN(**config) if name == "SAGAN" else _variant(name, **config)
+    variant = registry.get(registry.name_of(name.split("-")[0]))
+    config = IMAGES if variant.data_ranks == registry.IMAGES else TOY
+    gan = variant.cls(**config, **VARIANTS.get(name, {}))
     clone = type(gan).from_config(gan.get_config())
     assert clone.get_config() == gan.get_config()
     assert [v.shape for v in clone.weights] == [v.shape for v in gan.weights]
