@@ -39,9 +39,11 @@ def _ring8(n, seed=0):
 
 
 def _fit(gan, x, y=None, steps=3):
+    # WGAN and WGAN-GP draw a fresh real batch per critic step: a step eats several.
+    n = steps * BATCH * gan.batches_per_step()
     gan.fit(
-        x[: steps * BATCH],
-        None if y is None else y[: steps * BATCH],
+        x[:n],
+        None if y is None else y[:n],
         batch_size=BATCH,
         epochs=1,
         verbose=0,
@@ -63,7 +65,7 @@ def test_a_variant_step_updates_both_networks(name):
     )
     g_before = to_numpy(gan.generator.trainable_variables)
     d_before = to_numpy(gan.discriminator.trainable_variables)
-    x, y = _ring8(3 * BATCH)
+    x, y = _ring8(3 * BATCH * gan.batches_per_step())
     _fit(gan, x, y if "num_classes" in VARIANTS[name] else None)
     assert all(_changed(g_before, to_numpy(gan.generator.trainable_variables)))
     d_variables = gan.discriminator.trainable_variables
