@@ -12,4 +12,5 @@ from kerasgan.engine import DataSpec
 from kerasgan.engine import GAN
 from kerasgan.engine import GANOptimizer
 from kerasgan.engine import Phase
+from kerasgan.engine import Regularize
 from kerasgan.version import __version__

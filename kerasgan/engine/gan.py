@@ -87,6 +87,7 @@ class GAN(AdversarialModel, LatentToData):
         self.augment = None
         self.feature_matching = 0.0
         self.historical_averaging = 0.0
+        self.regularizers = []
         if ema_decay is not None:
             self.enable_ema(ema_decay)
 
@@ -99,8 +100,10 @@ class GAN(AdversarialModel, LatentToData):
         )
 
     def phases(self):
-        """D (`n_critic` times, on fresh batches where the variant asks), then G."""
+        """D (`n_critic` times, on fresh batches where the variant asks), then G, then
+        the lazy regularizer phases (`compile(regularizers=...)` with interval > 1)."""
         d_logs = ("d_loss", "d_real", "d_fake") + self.discriminator_extra_logs()
+        g_logs = ("g_loss",) + self._every_step_logs("generator")
         return [
             Phase(
                 "discriminator",
@@ -109,10 +112,55 @@ class GAN(AdversarialModel, LatentToData):
                 "d",
                 repeats=self.n_critic,
                 fresh_batch=self.fresh_critic_batches,
-                logs=d_logs,
+                logs=d_logs + self._every_step_logs("discriminator"),
             ),
-            Phase("generator", self.generator_loss, "generator", "g", logs=("g_loss",)),
+            Phase("generator", self.generator_loss, "generator", "g", logs=g_logs),
+        ] + [self._lazy_phase(r) for r in self.regularizers if r.interval > 1]
+
+    def _every_step_logs(self, network):
+        return tuple(r.name for r in self.regularizers
+                     if r.interval == 1 and r.network == network)
+
+    def _lazy_phase(self, regularize):
+        def loss_fn(real, labels):
+            value = self._regularization(regularize, real, labels)
+            return value, {regularize.name: value}
+
+        key = "d" if regularize.network == "discriminator" else "g"
+        return Phase(f"{key}_{regularize.name}", loss_fn, regularize.network, key,
+                     interval=regularize.interval, logs=(regularize.name,))
+
+    def _regularization(self, regularize, real, labels, variables=None):
+        """The value of one attached regularizer on this batch."""
+        term = regularize.regularizer
+        if regularize.kind == "weights":
+            network = self.network(regularize.network)
+            return term(variables or network.trainable_variables)
+        if regularize.kind == "penalty":
+            fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels))
+            return term(lambda x: self.discriminate(x, labels, training=False), real,
+                        fake, self.seed_generator)
+        latents = self.sample_latents(ops.shape(real)[0])
+        shrunk = None if labels is None else term.shrink(labels)
+        return term(
+            lambda w: self.generator(self.generator_inputs(w, shrunk), training=False),
+            latents,
+            self.seed_generator,
+        )
+
+    def _attach_regularizers(self, regularizers):
+        from kerasgan.engine.regularize import Regularize
+
+        for name in [n for n in vars(self) if n.startswith("_regularizer_state_")]:
+            delattr(self, name)  # Keras untracks a variable attribute on delattr
+        self.regularizers = [
+            r if isinstance(r, Regularize) else Regularize(r) for r in regularizers or ()
         ]
+        for i, regularize in enumerate(self.regularizers):
+            regularize.regularizer.build()
+            # Model attributes: threaded through JAX's state and saved with weights.
+            for j, variable in enumerate(regularize.regularizer.variables):
+                setattr(self, f"_regularizer_state_{i}_{j}", variable)
 
     def discriminator_extra_logs(self):
         """Logs of the discriminator phase besides d_loss, d_real and d_fake."""
@@ -133,6 +181,7 @@ class GAN(AdversarialModel, LatentToData):
         augment=None,
         feature_matching=0.0,
         historical_averaging=0.0,
+        regularizers=None,
         optimizers=None,
         **kwargs,
     ):
@@ -154,6 +203,10 @@ class GAN(AdversarialModel, LatentToData):
                 features of real and fake batches at D's layer named "features".
             historical_averaging: weight of the penalty `||θ - θ̄||²` on both networks,
                 θ̄ the running average of past parameters (Salimans et al. 2016).
+            regularizers: a list of `kerasgan.Regularize` (or of regularizers,
+                attached to the network of their family every step): penalties
+                and regularizers of D or G, each every `interval` steps (lazy R1,
+                path length, orthogonal regularization).
             optimizers: `{"g": ..., "d": ...}`, the general form of the two above.
             **kwargs: `keras.Model.compile` arguments such as `jit_compile`,
                 `run_eagerly`, `steps_per_execution`.
@@ -175,6 +228,7 @@ class GAN(AdversarialModel, LatentToData):
         self.adversarial_loss = losses_lib.get(loss, label_smoothing=label_smoothing)
         self.penalty = losses_lib.get_penalty(gradient_penalty, penalty_weight)
         self._configure_techniques(augment, feature_matching, historical_averaging)
+        self._attach_regularizers(regularizers)
         super().compile(optimizers=optimizers, **kwargs)
         self._gan_compile_config = {
             "g_optimizer": serialize_optimizer(self.g_optimizer),
@@ -188,6 +242,10 @@ class GAN(AdversarialModel, LatentToData):
             **self._techniques_config(),
             **self._keras_compile_config,
         }
+        if self.regularizers:
+            self._gan_compile_config["regularizers"] = [
+                keras.saving.serialize_keras_object(r) for r in self.regularizers
+            ]
 
     def _configure_techniques(self, augment, feature_matching, historical_averaging):
         """DiffAugment, feature matching and historical averaging (compile options)."""
@@ -262,10 +320,20 @@ class GAN(AdversarialModel, LatentToData):
     def d_optimizer(self):
         return self.optimizer.get("d") if self.is_compiled else None
 
-    def regularize_phase(self, phase, loss, variables):
-        if not self.historical_averaging:
-            return loss
-        return loss + self.historical_averaging_penalty(variables)
+    def regularize_phase(self, phase, loss, variables, batch):
+        """Historical averaging, and the regularizers attached every step to the
+        network the discriminator or generator phase trains."""
+        if self.historical_averaging:
+            loss = loss + self.historical_averaging_penalty(variables)
+        logs = {}
+        if phase.name in ("discriminator", "generator"):
+            real, labels = batch
+            for regularize in self.regularizers:
+                if regularize.interval == 1 and regularize.network == phase.name:
+                    value = self._regularization(regularize, real, labels, variables)
+                    logs[regularize.name] = value
+                    loss = loss + ops.cast(value, loss.dtype)
+        return loss, logs
 
     def after_phase(self, phase, variables, optimizer):
         if self.historical_averaging:
@@ -506,6 +574,10 @@ class GAN(AdversarialModel, LatentToData):
         config = dict(config)
         config["g_optimizer"] = deserialize_optimizer(config["g_optimizer"])
         config["d_optimizer"] = deserialize_optimizer(config["d_optimizer"])
+        if config.get("regularizers"):
+            config["regularizers"] = [
+                keras.saving.deserialize_keras_object(r) for r in config["regularizers"]
+            ]
         if isinstance(config.get("loss"), dict):
             config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
         if isinstance(config.get("gradient_penalty"), dict) and "module" in config[

@@ -301,7 +301,8 @@ class AdversarialModel(keras.Model):
 
         def scaled_loss():
             loss, logs = phase.loss_fn(*batch)
-            loss = self.regularize_phase(phase, loss, variables)
+            loss, extra_logs = self.regularize_phase(phase, loss, variables, batch)
+            logs = {**logs, **extra_logs}
             if phase.loss_scale != 1.0:
                 loss = loss * phase.loss_scale
             return optimizer.scale_loss(loss), logs
@@ -313,9 +314,13 @@ class AdversarialModel(keras.Model):
         self.after_phase(phase, variables, optimizer)
         return logs
 
-    def regularize_phase(self, phase, loss, variables):
-        """Terms added to every phase's loss (historical averaging); none here."""
-        return loss
+    def regularize_phase(self, phase, loss, variables, batch):
+        """Terms added to a phase's loss: returns `(loss, logs of the terms)`.
+
+        GAN adds historical averaging and the regularizers attached every step;
+        none here. The logs must be declared by the phase.
+        """
+        return loss, {}
 
     def after_phase(self, phase, variables, optimizer):
         """Runs after a phase's update (inside the step); nothing here."""

@@ -1,0 +1,79 @@
+"""Regularizers attached to phases (kerasgan.Regularize): lazy R1 on D, path length on
+G, orthogonal regularization, their state, logs and serialization."""
+
+import keras
+import numpy as np
+import pytest
+
+import kerasgan
+from kerasgan import losses
+
+from conftest import adam_pair, random_images, tiny_dcgan, to_numpy
+
+STEPS = 6
+
+
+def _fit(gan, steps=STEPS):
+    return gan.fit(random_images(steps * 8), batch_size=8, epochs=1, verbose=0,
+                   shuffle=False)
+
+
+def test_lazy_r1_on_the_discriminator_runs_every_k_steps():
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), regularizers=[kerasgan.Regularize("r1", interval=4)])
+    history = _fit(gan)
+    # Steps 0 and 4 ran the extra phase with D's optimizer.
+    assert int(gan.d_optimizer.iterations) == STEPS + 2
+    assert int(gan.g_optimizer.iterations) == STEPS
+    assert history.history["r1"][0] > 0
+    assert [p.name for p in gan.phases()] == ["discriminator", "generator", "d_r1"]
+    assert gan.phases()[-1].loss_scale == 4.0
+
+
+def test_path_length_on_the_generator_keeps_its_running_mean_in_the_model():
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(),
+                regularizers=[kerasgan.Regularize(losses.PathLengthPenalty(2.0), interval=2)])
+    (mean,) = gan.regularizers[0].regularizer.variables
+    assert any(mean is v for v in gan.non_trainable_variables)
+    history = _fit(gan)
+    assert int(gan.g_optimizer.iterations) == STEPS + 3
+    assert float(np.asarray(mean)) > 0  # updated inside the (jitted) step
+    assert np.isfinite(history.history["path_length"][0])
+
+
+def test_orthogonal_regularization_every_step_is_logged_and_added():
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), regularizers=[
+        kerasgan.Regularize(losses.OrthogonalRegularization(1e-2), network="generator")])
+    history = _fit(gan, steps=1)
+    kernels = to_numpy([v for v in gan.generator.trainable_variables if len(v.shape) >= 2])
+    assert history.history["g_orthogonal"][0] > 0
+    assert set(history.history) >= {"d_loss", "g_loss", "g_orthogonal"}
+    assert kernels  # the term was computed over these
+
+
+def test_regularize_refuses_the_wrong_network():
+    with pytest.raises(ValueError, match="regularizes the discriminator, not"):
+        kerasgan.Regularize("r1", network="generator")
+    with pytest.raises(ValueError, match="positive integer"):
+        kerasgan.Regularize("r1", interval=0)
+
+
+def test_regularizers_survive_save_and_load_model(tmp_path):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), regularizers=[
+        kerasgan.Regularize(losses.R1Penalty(5.0), interval=16),
+        kerasgan.Regularize(losses.PathLengthPenalty(2.0), interval=4)])
+    _fit(gan, steps=1)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert [r.get_config() for r in loaded.regularizers] == [
+        r.get_config() for r in gan.regularizers
+    ]
+    np.testing.assert_allclose(
+        np.asarray(loaded.regularizers[1].regularizer.variables[0]),
+        np.asarray(gan.regularizers[1].regularizer.variables[0]),
+    )
+    _fit(loaded, steps=1)
