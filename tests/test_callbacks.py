@@ -267,3 +267,156 @@ def test_nan_guard_stops_and_keeps_the_last_good_weights(tmp_path):
     restored.load_weights(path)
     for a, b in zip(poison.weights_before, to_numpy(restored.weights)):
         np.testing.assert_allclose(a, b)
+
+
+# ---------------------------------------------------------------- task protocols
+class _Translator(kerasgan.AdversarialModel, kerasgan.engine.DataToData):
+    """A data-to-data model: one Conv2D maps 8×8 images to 8×8 images (L1 to target)."""
+
+    def __init__(self, shape=(8, 8, 1), **kwargs):
+        self.shape = tuple(shape)
+        generator = keras.Sequential(
+            [keras.Input(self.shape),
+             keras.layers.Conv2D(self.shape[-1], 3, padding="same", activation="tanh")],
+            name="generator",
+        )
+        super().__init__({"generator": generator}, **kwargs)
+
+    def data_spec(self):
+        return (
+            kerasgan.engine.DataSpec("source", self.shape),
+            kerasgan.engine.DataSpec("target", self.shape),
+        )
+
+    def default_optimizers(self):
+        return {"g": keras.optimizers.Adam(1e-2)}
+
+    def phases(self):
+        return [kerasgan.Phase("l1", self.l1_loss, "generator", "g", logs=("l1",))]
+
+    def l1_loss(self, source, target):
+        output = self.generator(source, training=True)
+        loss = keras.ops.mean(keras.ops.abs(output - target))
+        return loss, {"l1": loss}
+
+    def translate(self, x, batch_size=256):
+        network = self.ema_generator if self.ema_decay is not None else self.generator
+        outputs = [
+            to_numpy([network(x[i : i + batch_size], training=False)])[0]
+            for i in range(0, len(x), batch_size)
+        ]
+        return np.concatenate(outputs).astype("float32")
+
+
+class _TranslatorWithSamples(_Translator):
+    """Keeps example inputs: `sample_inputs(n, seed)`."""
+
+    def sample_inputs(self, n, seed=None):
+        return random_images(n, self.shape, seed=seed)
+
+
+def _pairs(n=16, seed=0):
+    source = random_images(n, (8, 8, 1), seed=seed)
+    return source, np.flip(source, axis=2).copy()  # target: mirrored
+
+
+def _fit_translator(model, callbacks, epochs=2):
+    source, target = _pairs()
+    model.compile()
+    return model.fit(
+        source, target, batch_size=8, epochs=epochs, verbose=0, shuffle=False,
+        callbacks=callbacks,
+    )
+
+
+def _cell(grid, row, column, size=8, padding=2):
+    top, left = padding + row * (size + padding), padding + column * (size + padding)
+    return grid[top : top + size, left : left + size]
+
+
+def test_sample_grid_draws_input_output_target_rows_for_a_data_to_data_model(tmp_path):
+    model = _Translator(seed=0)
+    source, target = _pairs(4, seed=3)
+    grid = kerasgan.callbacks.SampleGrid(
+        tmp_path, inputs=source, targets=target, scale=1, pairs_per_row=1
+    )
+    _fit_translator(model, [grid])
+    assert [p.name for p in grid.written] == ["epoch_001.png", "epoch_002.png"]
+    image = np.array(Image.open(tmp_path / "epoch_002.png"))
+    assert image.shape == (4 * 10 + 2, 3 * 10 + 2)  # 4 rows: input | output | target
+    outputs = model.translate(source)
+    for row in range(4):
+        for column, images in enumerate((source, outputs, target)):
+            expected = kerasgan.utils.images.to_uint8(images[row])[..., 0]
+            np.testing.assert_allclose(_cell(image, row, column), expected, atol=1)
+    # The outputs are the trained model's, not the inputs copied.
+    assert np.abs(outputs - source).max() > 1e-3
+
+
+def test_sample_grid_takes_fixed_inputs_from_sample_inputs(tmp_path):
+    model = _TranslatorWithSamples(seed=0)
+    grid = kerasgan.callbacks.SampleGrid(tmp_path, n=6, seed=5, scale=1)
+    _fit_translator(model, [grid], epochs=1)
+    image = np.array(Image.open(grid.written[-1]))
+    # 6 pairs, 2 per row (near-square): 3 rows of input | output | input | output.
+    assert image.shape == (3 * 10 + 2, 4 * 10 + 2)
+    inputs = model.sample_inputs(6, seed=5)
+    np.testing.assert_array_equal(grid.pair_inputs(), inputs)
+    expected = kerasgan.utils.images.to_uint8(inputs[3])[..., 0]
+    np.testing.assert_allclose(_cell(image, 1, 2), expected, atol=1)
+
+
+def test_pair_grid_draws_small_gray_inputs_at_the_size_of_color_outputs():
+    from kerasgan.callbacks.sample_grid import pair_grid
+
+    inputs = random_images(2, (4, 4, 1), seed=1)
+    outputs = random_images(2, (8, 8, 3), seed=2)
+    grid = pair_grid([inputs, outputs], pairs_per_row=1)
+    assert grid.shape == (2 * 10 + 2, 2 * 10 + 2, 3)
+    enlarged = np.repeat(np.repeat(inputs[1], 2, axis=0), 2, axis=1)
+    expected = kerasgan.utils.images.to_uint8(np.repeat(enlarged, 3, axis=-1))
+    np.testing.assert_array_equal(_cell(grid, 1, 0), expected)
+    np.testing.assert_array_equal(
+        _cell(grid, 0, 1), kerasgan.utils.images.to_uint8(outputs[0])
+    )
+
+
+def test_callbacks_that_cannot_serve_a_model_say_so_before_training(tmp_path):
+    from kerasgan.metrics.features import image_batches
+
+    model = _Translator(seed=0)
+    model.compile()
+    before = to_numpy(model.weights)
+    refused = {
+        "latent space": kerasgan.callbacks.LatentInterpolation(tmp_path / "walk"),
+        "LatentToData": kerasgan.callbacks.ModeCollapseAlarm(),
+        "translate": kerasgan.callbacks.Metrics("fid", dataset=random_images(4)),
+        "inputs=x": kerasgan.callbacks.SampleGrid(tmp_path / "grid"),
+    }
+    for message, callback in refused.items():
+        with pytest.raises(TypeError, match=message):
+            _fit_translator(model, [callback])
+    with pytest.raises(TypeError, match="translate"):
+        next(image_batches(model, batch_size=4, num_samples=4))
+    # Nothing trained, and the model is intact (on JAX too).
+    for a, b in zip(before, to_numpy(model.weights)):
+        np.testing.assert_array_equal(a, b)
+    assert model.translate(_pairs(2)[0]).shape == (2, 8, 8, 1)
+    # inputs= belongs to data-to-data models.
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    with pytest.raises(TypeError, match="inputs=.*DataToData"):
+        _fit(gan, [kerasgan.callbacks.SampleGrid(tmp_path, inputs=random_images(2))])
+
+
+def test_generator_ema_averages_the_networks_of_any_adversarial_model():
+    model = _Translator(seed=0)
+    _fit_translator(model, [kerasgan.callbacks.GeneratorEMA(decay=0.9)], epochs=1)
+    assert model.ema_network_names == ("generator",)
+    raw = to_numpy(model.generator.weights)
+    average = to_numpy(model.ema_generator.weights)
+    assert len(raw) == len(average) == 2 and not np.allclose(raw[0], average[0])
+    with pytest.raises(ValueError, match="no network named 'g_ab'.*\\['generator'\\]"):
+        _fit_translator(
+            _Translator(seed=0), [kerasgan.callbacks.GeneratorEMA(networks="g_ab")]
+        )

@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 
 from kerasgan.callbacks.periodic import PeriodicWriter
+from kerasgan.callbacks.requires import require
+from kerasgan.engine.protocols import LatentToData
 from kerasgan.utils.labels import fixed_labels
 from kerasgan.utils.images import image_grid, save_gif, save_png, to_uint8
 
@@ -48,6 +50,11 @@ def latent_walk(model, seeds, steps, method="spherical"):
     Returns:
         A float32 array `(len(seeds) - 1, steps, latent_dim)`.
     """
+    if not isinstance(model, LatentToData):
+        raise TypeError(
+            f"A latent walk needs a model that draws data from latents "
+            f"(kerasgan.engine.LatentToData); {type(model).__name__} is not one."
+        )
     if len(seeds) < 2:
         raise ValueError(f"A latent walk needs at least 2 seeds; got {list(seeds)}.")
     anchors = [model.latents_for(1, seed)[0] for seed in seeds]
@@ -97,7 +104,10 @@ class LatentInterpolation(PeriodicWriter):
     Writes `epoch_NNN.png` (one row per consecutive pair of seeds, `steps` images
     each) and `epoch_NNN.gif` (the walk looping through all seeds). Uses
     `model.generate_from_latents`, so the EMA generator when the model keeps one.
-    Models of 2-D points are skipped with a warning.
+    Models of 2-D points are skipped with a warning. The model must draw data from
+    latents (`kerasgan.engine.LatentToData`); a data-to-data model (Pix2Pix,
+    CycleGAN) has no latent space to walk, and `fit()` stops with a `TypeError`
+    before training.
 
     Args:
         directory: where the files go.
@@ -132,9 +142,30 @@ class LatentInterpolation(PeriodicWriter):
         self.steps = int(steps)
         self.method = method
         self.gif = gif
+        self._sample_shape = None
+
+    def set_model(self, model):
+        super().set_model(model)
+        require(
+            self,
+            model,
+            LatentToData,
+            "A data-to-data model has no latent space to walk; draw its input → "
+            "output pairs with kerasgan.callbacks.SampleGrid(directory, inputs=x).",
+        )
+        self._sample_shape = None
+
+    def sample_shape(self):
+        """The shape of one sample of the model (from one generated sample, cached)."""
+        if self._sample_shape is None:
+            one = self.model.generate_from_latents(
+                self.model.latents_for(1, 0), labels=fixed_labels(self.model, 1)
+            )
+            self._sample_shape = tuple(one.shape[1:])
+        return self._sample_shape
 
     def write(self, epoch):
-        if len(self.model.data_shape) < 3:
+        if len(self.sample_shape()) < 3:
             warnings.warn("LatentInterpolation draws images; skipped for 2-D data.")
             return []
         stem = self.directory / f"epoch_{epoch:03d}"

@@ -3,6 +3,8 @@
 import keras
 
 from kerasgan.callbacks.periodic import check_every
+from kerasgan.callbacks.requires import require
+from kerasgan.engine.protocols import LatentToData
 from kerasgan.metrics import compute, evaluation, extractors, features
 
 
@@ -13,7 +15,9 @@ class Metrics(keras.callbacks.Callback):
     "kid_std", "precision", ...), so `ModelCheckpoint(monitor="fid", mode="min")`,
     `EarlyStopping(monitor="fid", mode="min")` and the History see them. List this
     callback before those that read it. On the epochs in between the keys are
-    absent, and EarlyStopping neither counts nor resets its patience.
+    absent, and EarlyStopping neither counts nor resets its patience. The model
+    must draw samples from latents (`kerasgan.engine.LatentToData`); `fit()` of
+    another model stops with a `TypeError` before training.
 
     Args:
         metrics: a name or names: "fid", "kid", "precision_recall",
@@ -60,6 +64,17 @@ class Metrics(keras.callbacks.Callback):
         self.split = split
         self.seed = seed
         self._real = None
+
+    def set_model(self, model):
+        super().set_model(model)
+        require(
+            self,
+            model,
+            LatentToData,
+            "To measure a data-to-data model, translate held-out inputs and compare "
+            "the outputs with their targets: kerasgan.metrics.extract(extractor, "
+            "model.translate(inputs)).",
+        )
 
     def set_fit_data(self, data):
         """Called by `GAN.fit`: the training data is the reference when no dataset was

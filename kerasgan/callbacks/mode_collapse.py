@@ -6,6 +6,8 @@ import keras
 import numpy as np
 
 from kerasgan.callbacks.periodic import check_every
+from kerasgan.callbacks.requires import require
+from kerasgan.engine.protocols import LatentToData
 from kerasgan.utils.labels import fixed_labels
 
 
@@ -50,6 +52,8 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
     has collapsed to a single image.
     Comparing with the peak, not with the real data alone, keeps the alarm quiet
     while an untrained generator's blurry samples are still gaining diversity.
+    The model must draw samples from latents (`kerasgan.engine.LatentToData`);
+    `fit()` of another model stops with a `TypeError` before training.
 
     Args:
         every: epochs between measurements; the last value is logged in between.
@@ -91,6 +95,10 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
         self.peak = 0.0
         self.value = None
         self.collapsed = False
+
+    def set_model(self, model):
+        super().set_model(model)
+        require(self, model, LatentToData)
 
     @property
     def reference(self):

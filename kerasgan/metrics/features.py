@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kerasgan.engine.protocols import DataToData
+from kerasgan.engine.protocols import LatentToData
 from kerasgan.metrics import extractors
 from kerasgan.utils.labels import fixed_labels
 
@@ -28,9 +30,11 @@ def image_batches(source, batch_size, num_samples=None, seed=0):
     """Batches of float32 images in [-1, 1] from any image source.
 
     Args:
-        source: a NumPy array, a GAN (samples from `generate`), or an iterable of
-            batches such as a `tf.data.Dataset` (`(images, labels)` elements give
-            their images).
+        source: a NumPy array, a latent-to-data model (a
+            `kerasgan.engine.LatentToData` such as any GAN: samples from `generate`),
+            or an iterable of batches such as a `tf.data.Dataset` (`(images,
+            labels)` elements give their images). A data-to-data model is refused:
+            pass its outputs, `model.translate(inputs)`.
         batch_size: images per batch (for arrays and GANs).
         num_samples: stop after this many images; a GAN needs it.
         seed: the GAN's latent seed.
@@ -38,11 +42,17 @@ def image_batches(source, batch_size, num_samples=None, seed=0):
     Yields:
         NumPy batches; only one batch of images is held at a time.
     """
-    if hasattr(source, "generate_from_latents"):
+    if isinstance(source, LatentToData):
         if num_samples is None:
             raise ValueError("Sampling a GAN needs num_samples.")
         yield from _gan_batches(source, int(num_samples), batch_size, seed)
         return
+    if isinstance(source, DataToData):
+        raise TypeError(
+            f"{type(source).__name__} maps inputs to outputs (a DataToData model) and "
+            "cannot be sampled on its own: measure its outputs, e.g. "
+            "extract(extractor, model.translate(inputs))."
+        )
     if isinstance(source, np.ndarray):
         source = source[:num_samples]
         for start in range(0, len(source), batch_size):
