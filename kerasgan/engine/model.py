@@ -366,8 +366,16 @@ class AdversarialModel(keras.Model):
         decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
         with backend.no_grad():
             for name in self.ema_network_names:
-                pairs = zip(getattr(self, f"ema_{name}").weights, self.network(name).weights)
-                for average, weight in pairs:
+                averages = getattr(self, f"ema_{name}").weights
+                weights = self.network(name).weights
+                if [w.shape for w in averages] != [w.shape for w in weights]:
+                    raise ValueError(
+                        f"The EMA copy ema_{name} no longer matches the network {name!r} "
+                        "(a stage grew or replaced it). Rebuild it after changing the "
+                        f"network: delattr(model, 'ema_{name}'), then "
+                        f"model.enable_ema(decay, networks=({name!r},))."
+                    )
+                for average, weight in zip(averages, weights):
                     if weight.trainable:
                         average.assign(decay * average + (1.0 - decay) * weight)
                     else:
