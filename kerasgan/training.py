@@ -73,7 +73,7 @@ def compile_variant(
     `techniques` go to `GAN.compile` (`penalty_weight`, `augment`, ...).
     """
     # `GAN.default_optimizers()` is empty; NetworkGAN variants declare theirs.
-    defaults = gan.default_optimizers() if hasattr(gan, "default_optimizers") else {}
+    defaults = gan.default_optimizers()
     adam_asked_for = any(v is not None for v in (g_lr, d_lr, beta1, cosine_steps))
     if {"g", "d"} <= set(defaults) and not adam_asked_for:
         g_optimizer, d_optimizer = defaults["g"], defaults["d"]
