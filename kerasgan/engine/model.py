@@ -123,7 +123,6 @@ class AdversarialModel(keras.Model):
                 `run_eagerly`, `steps_per_execution`.
         """
         self._refuse_keras_losses(kwargs)
-        super().compile(**kwargs)
         optimizers = {**self.default_optimizers(), **(optimizers or {})}
         needed = self._optimizer_keys()
         missing = [k for k in needed if optimizers.get(k) is None]
@@ -141,6 +140,8 @@ class AdversarialModel(keras.Model):
                 f"{type(self).__name__} has no phase using the optimizer(s) {unused}; "
                 f"its phases use {list(needed)}."
             )
+        # Checked before Keras's compile: a refused compile leaves the model as it was.
+        super().compile(**kwargs)
         prepared = {k: self._prepare_optimizer(k, optimizers[k]) for k in needed}
         self.optimizer = GANOptimizer(prepared)
         self.optimizer.build_for(self._variables_by_optimizer())
