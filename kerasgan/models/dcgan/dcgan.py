@@ -3,16 +3,18 @@
 import keras
 
 from kerasgan.engine.gan import GAN
-from kerasgan.models.networks import build_discriminator
-from kerasgan.models.networks import build_generator
+from kerasgan.models.networks import ConvDiscriminator
+from kerasgan.models.networks import ConvGenerator
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
 class DCGAN(GAN):
     """Deep convolutional GAN (Radford et al. 2015).
 
-    G: transposed convolutions with batch norm and LeakyReLU, tanh output in [-1, 1];
-    D: strided convolutions with LeakyReLU(0.2) and dropout, no pooling. Image sides
+    G (`kerasgan.models.networks.ConvGenerator`): transposed convolutions with batch
+    norm and LeakyReLU, tanh output in [-1, 1]; D
+    (`kerasgan.models.networks.ConvDiscriminator`): strided convolutions with
+    LeakyReLU(0.2) and dropout, no pooling. Image sides
     of the form s·2^k with s in 4..7 (28, 32, 64, 128, ...), 1 or 3 channels (any
     number, in fact). For 28×28×1 the defaults are the reference net used for speed
     comparisons (`docs/performance.md`).
@@ -58,8 +60,8 @@ class DCGAN(GAN):
                 f"data_shape must be (height, width, channels); got {image_shape}."
             )
         super().__init__(
-            generator=build_generator(latent_dim, image_shape, filters=g_filters),
-            discriminator=build_discriminator(
+            generator=ConvGenerator(latent_dim, image_shape, filters=g_filters),
+            discriminator=ConvDiscriminator(
                 image_shape, filters=d_filters, dropout=dropout
             ),
             latent_dim=latent_dim,

@@ -1,38 +1,30 @@
 """Vanilla GAN: multilayer perceptrons for generator and discriminator."""
 
-import math
-
 import keras
-from keras import layers
 
 from kerasgan.engine.gan import GAN
+from kerasgan.models.networks import MLPDiscriminator
+from kerasgan.models.networks import MLPGenerator
 
 
 def build_mlp_generator(latent_dim, data_shape, hidden_units, output_activation):
-    """MLP generator: Dense+ReLU blocks, then Dense to the data size, reshaped."""
-    latents = keras.Input((latent_dim,), name="latents")
-    x = latents
-    for units in hidden_units:
-        x = layers.Dense(units, activation="relu")(x)
-    x = layers.Dense(math.prod(data_shape), activation=output_activation)(x)
-    outputs = layers.Reshape(data_shape)(x)
-    return keras.Model(latents, outputs, name="generator")
+    """MLP generator: Dense+ReLU blocks, then Dense to the data size, reshaped
+    (a `kerasgan.models.networks.MLPGenerator`)."""
+    return MLPGenerator(
+        latent_dim, data_shape, hidden_units, output_activation=output_activation
+    )
 
 
 def build_mlp_discriminator(data_shape, hidden_units):
-    """MLP discriminator: Dense+LeakyReLU(0.2) blocks, then one logit."""
-    data = keras.Input(data_shape, name="data")
-    x = layers.Flatten()(data)
-    for units in hidden_units:
-        x = layers.Dense(units)(x)
-        x = layers.LeakyReLU(0.2)(x)
-    logits = layers.Dense(1)(x)
-    return keras.Model(data, logits, name="discriminator")
+    """MLP discriminator: Dense+LeakyReLU(0.2) blocks, then one logit
+    (a `kerasgan.models.networks.MLPDiscriminator`)."""
+    return MLPDiscriminator(data_shape, hidden_units)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
 class VanillaGAN(GAN):
-    """The original GAN of Goodfellow et al. (2014) with MLP networks.
+    """The original GAN of Goodfellow et al. (2014) with MLP networks
+    (`kerasgan.models.networks.MLPGenerator` and `MLPDiscriminator`).
 
     Works on images (`data_shape=(28, 28, 1)`, tanh output in [-1, 1]) and on vectors
     such as the toy 2-D mixtures (`data_shape=(2,)`, `output_activation="linear"`).
@@ -70,10 +62,10 @@ class VanillaGAN(GAN):
         data_shape = tuple(int(d) for d in data_shape)
         hidden_units = tuple(int(u) for u in hidden_units)
         super().__init__(
-            generator=build_mlp_generator(
-                latent_dim, data_shape, hidden_units, output_activation
+            generator=MLPGenerator(
+                latent_dim, data_shape, hidden_units, output_activation=output_activation
             ),
-            discriminator=build_mlp_discriminator(data_shape, hidden_units[::-1]),
+            discriminator=MLPDiscriminator(data_shape, hidden_units[::-1]),
             latent_dim=latent_dim,
             n_critic=n_critic,
             seed=seed,
