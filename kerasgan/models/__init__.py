@@ -11,3 +11,8 @@ from kerasgan.models.sngan.sngan import SNGAN
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan.wgan import WGAN
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP
+from kerasgan.models.networks import ConvDiscriminator
+from kerasgan.models.networks import ConvGenerator
+from kerasgan.models.networks import MLPDiscriminator
+from kerasgan.models.networks import MLPGenerator
+from kerasgan.models.networks import MultiScaleDiscriminator
