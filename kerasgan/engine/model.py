@@ -9,6 +9,7 @@ and the engine runs them on every backend: one train step written in `keras.ops`
 gradients through `kerasgan.backend`, checks before `fit()` trains.
 """
 
+import inspect
 import warnings
 
 import keras
@@ -22,6 +23,8 @@ from kerasgan.engine.optimizer import attribute_name
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
 
+# keras.Model.fit's parameters after x and y, in order.
+_FIT_PARAMETERS = list(inspect.signature(keras.Model.fit).parameters)[3:]
 _KERAS_COMPILE_ARGS = ("jit_compile", "run_eagerly", "steps_per_execution", "auto_scale_loss")
 
 
@@ -398,8 +401,9 @@ class AdversarialModel(keras.Model):
                 f"{name} is not compiled: call model.compile() (e.g. "
                 "gan.compile(g_optimizer=..., d_optimizer=...)) before fit()."
             )
-        if args:
-            raise TypeError(f"{name}.fit() takes its options as keywords (epochs=...).")
+        # Positional options (batch_size, epochs, ...) as keras.Model.fit names them.
+        kwargs.update(zip(_FIT_PARAMETERS, args))
+        callbacks = kwargs.pop("callbacks", callbacks)
         validation.check_fit_arguments(kwargs, name)
         validation.check_training_data(x, y, self.data_spec(), name)
         self._check_phases()
