@@ -261,14 +261,27 @@ class AdversarialModel(keras.Model):
         that asks for a fresh batch per repeat, else 1."""
         return max([p.repeats for p in self.phases() if p.fresh_batch] or [1])
 
+    def step_plan(self):
+        """`[(phase, variables, optimizer)]`: the phases resolved once per `fit()`.
+
+        On torch the step runs eagerly, every step: resolving the phases' variables
+        (a walk over every layer) once per fit instead of once per step keeps the
+        engine's Python overhead off the step time.
+        """
+        plan = getattr(self, "_step_plan", None)
+        if plan is None:
+            plan = [(p, self.phase_variables(p), self.phase_optimizer(p)) for p in self.phases()]
+        return plan
+
     def gan_train_step(self, data):
         """One step, backend-agnostic: every phase in order, then the logs."""
         batch = self.unpack(data)
-        count = self.batches_per_step()
+        plan = self.step_plan()
+        count = max([p.repeats for p, _, _ in plan if p.fresh_batch] or [1])
         chunks = split_batch(batch, count) if count > 1 else [batch]
         step = self.optimizer.iterations
-        for phase in self.phases():
-            run = self._phase_runner(phase, chunks)
+        for phase, variables, optimizer in plan:
+            run = self._phase_runner(phase, variables, optimizer, chunks)
             if phase.interval == 1:
                 run()
             else:
@@ -277,11 +290,11 @@ class AdversarialModel(keras.Model):
         self.optimizer.iterations.assign_add(1)
         return {name: tracker.result() for name, tracker in self._trackers.items()}
 
-    def _phase_runner(self, phase, chunks):
+    def _phase_runner(self, phase, variables, optimizer, chunks):
         def run():
             for i in range(phase.repeats):
                 batch = chunks[i % len(chunks)] if phase.fresh_batch else chunks[0]
-                logs = self._run_phase(phase, batch)
+                logs = self._run_phase(phase, batch, variables, optimizer)
             self._track(phase, logs)
 
         return run
@@ -299,9 +312,7 @@ class AdversarialModel(keras.Model):
                     f"Add it to the phase: Phase(..., logs=(..., {name!r}))."
                 )
 
-    def _run_phase(self, phase, batch):
-        variables = self.phase_variables(phase)
-        optimizer = self.phase_optimizer(phase)
+    def _run_phase(self, phase, batch, variables, optimizer):
 
         def scaled_loss():
             loss, logs = phase.loss_fn(*batch)
@@ -422,8 +433,16 @@ class AdversarialModel(keras.Model):
             # Callbacks that measure against the training data get fit's data.
             if hasattr(callback, "set_fit_data"):
                 callback.set_fit_data(x)
-        with backend.variables_kept_on_error(self):
-            history = super().fit(x, y, callbacks=callbacks, **kwargs)
+        # Set past Keras's attribute tracking: a list holding variables would be
+        # tracked (listed and saved) as the model's own.
+        object.__setattr__(self, "_step_plan", None)
+        object.__setattr__(self, "_step_plan", self.step_plan())
+        try:
+            with backend.variables_kept_on_error(self):
+                history = super().fit(x, y, callbacks=callbacks, **kwargs)
+        finally:
+            # A hook or the user may change phases or networks between fits.
+            object.__setattr__(self, "_step_plan", None)
         if guard.error:
             raise FloatingPointError(guard.error)
         return history
