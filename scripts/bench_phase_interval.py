@@ -2,12 +2,13 @@
 
 A phase with `interval > 1` runs inside the compiled step under the backend's
 conditional (`tf.cond`, `jax.lax.cond`, an eager `if` on torch), so the step is traced
-once. This measures what that costs: `kerasgan.testing.TwoDomainGAN` (two generators,
-two discriminators, three optimizers; MLPs of width 16 on `--features`-dimensional
-vectors) with its R1 phase every k steps, k in 1, 4, 16 and "never" (an interval
-longer than the run: the phase runs once, at step 0, outside the timed steps). If the
-conditional works, the time per step falls from `base + r1` (k=1) towards `base`
-(never) as `base + r1 / k`, and the step is traced once whatever k.
+once. This measures what that costs: the reference DCGAN (28×28×1, batch
+`--batch-size`) with `compile(regularizers=[kerasgan.Regularize("r1", interval=k)])`,
+k in 1, 4, 16 and "never" (an interval longer than the run: the phase runs once, at
+step 0, outside the timed steps). R1 differentiates D twice, so a step with it costs
+noticeably more; if the conditional works, the time per step falls from `base + r1`
+(k=1) towards `base` (never) as `base + r1 / k`, and the step is traced once
+whatever k.
 
 Each (backend, k) runs in its own subprocess; the median of the per-step times of
 `--steps` steps after `--warmup` is reported with the number of traces of the step.
@@ -31,11 +32,11 @@ def worker(args):
     import keras
     import numpy as np
 
-    from kerasgan.testing import TwoDomainGAN
+    import kerasgan
 
     interval = 10**9 if args.interval == "never" else int(args.interval)
-    model = TwoDomainGAN(features=args.features, r1_interval=interval, seed=0)
-    model.compile()
+    model = kerasgan.models.DCGAN(latent_dim=100, data_shape=(28, 28, 1), seed=0)
+    model.compile(regularizers=[kerasgan.Regularize("r1", interval=interval)])
     traces = {"n": 0}
     step = model.gan_train_step
 
@@ -52,9 +53,8 @@ def worker(args):
 
     rng = np.random.default_rng(0)
     n = (args.warmup + args.steps + 1) * args.batch_size
-    a = rng.normal(size=(n, args.features)).astype("float32")
-    b = rng.normal(size=(n, args.features)).astype("float32")
-    model.fit((a, b), batch_size=args.batch_size, epochs=1, verbose=0,
+    images = rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+    model.fit(images, batch_size=args.batch_size, epochs=1, verbose=0,
               shuffle=False, callbacks=[Clock()])
     intervals = np.diff(times[args.warmup:]) * 1e3
     print(json.dumps({"ms_per_step": float(statistics.median(intervals)),
@@ -66,7 +66,7 @@ def run(backend, interval, args):
     env.setdefault("OMP_NUM_THREADS", "1")
     command = [sys.executable, __file__, "--worker", "--interval", interval,
                "--steps", str(args.steps), "--warmup", str(args.warmup),
-               "--batch-size", str(args.batch_size), "--features", str(args.features)]
+               "--batch-size", str(args.batch_size)]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -74,10 +74,9 @@ def run(backend, interval, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--features", type=int, default=64)
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--interval", default="1", help=argparse.SUPPRESS)
