@@ -74,6 +74,13 @@ class DCGAN(GAN):
         self.d_filters = d_filters
         self.dropout = dropout
 
+    def default_optimizers(self):
+        """The paper's (Radford et al. 2015, §4): Adam(2e-4, β1=0.5) for both networks."""
+        return {
+            "g": keras.optimizers.Adam(2e-4, beta_1=0.5),
+            "d": keras.optimizers.Adam(2e-4, beta_1=0.5),
+        }
+
     def get_config(self):
         return {
             **self._base_config(),
