@@ -4,6 +4,8 @@ import keras
 import numpy as np
 import pytest
 
+import kerasgan
+
 from conftest import adam_pair, random_images, tiny_dcgan, to_numpy
 
 STEPS = 6
@@ -185,9 +187,19 @@ def test_integer_images_are_refused_with_scaling_hint():
 
 
 def test_missing_optimizer_gives_clear_error():
-    gan = tiny_dcgan()
+    # VanillaGAN declares no default optimizers (DCGAN falls back to the paper's).
+    gan = kerasgan.models.VanillaGAN(latent_dim=4, data_shape=(2,), hidden_units=(8,))
     with pytest.raises(ValueError, match="needs d_optimizer"):
         gan.compile(g_optimizer=keras.optimizers.Adam())
+
+
+def test_dcgan_compiles_with_the_papers_optimizers_by_default():
+    gan = tiny_dcgan()
+    gan.compile()
+    for optimizer in (gan.g_optimizer, gan.d_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert np.isclose(float(optimizer.learning_rate), 2e-4)
+        assert np.isclose(optimizer.beta_1, 0.5)
 
 
 def test_fit_before_compile_gives_clear_error():
