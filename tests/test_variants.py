@@ -106,7 +106,7 @@ def test_wgan_critic_weights_stay_clipped():
     gan = kerasgan.models.WGAN(clip_value=0.01, n_critic=2, **TOY)
     # A large learning rate would carry weights far past c without the clipping.
     gan.compile(d_optimizer=keras.optimizers.RMSprop(0.05))
-    x, _ = _ring8(3 * BATCH)
+    x, _ = _ring8(3 * BATCH * gan.batches_per_step())  # a fresh batch per critic step
     _fit(gan, x)
     weights = np.concatenate([w.ravel() for w in to_numpy(gan.discriminator.weights)])
     assert np.abs(weights).max() <= 0.01 + 1e-7
