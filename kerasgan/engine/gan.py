@@ -71,11 +71,11 @@ class GAN(AdversarialModel, LatentToData):
     ):
         if int(n_critic) < 1:
             raise ValueError(f"n_critic must be a positive integer; got {n_critic}.")
-        kwargs.pop("ema_networks", None)  # always the generator
         self.ema_generator = None
         super().__init__(
             networks={"generator": generator, "discriminator": discriminator},
             seed=seed,
+            ema_decay=ema_decay,
             **kwargs,
         )
         self.latent_dim = int(latent_dim)
@@ -88,8 +88,6 @@ class GAN(AdversarialModel, LatentToData):
         self.feature_matching = 0.0
         self.historical_averaging = 0.0
         self.regularizers = []
-        if ema_decay is not None:
-            self.enable_ema(ema_decay)
 
     # ------------------------------------------------------------ declarations
     def data_spec(self):
@@ -165,9 +163,6 @@ class GAN(AdversarialModel, LatentToData):
     def discriminator_extra_logs(self):
         """Logs of the discriminator phase besides d_loss, d_real and d_fake."""
         return (self.penalty.name,) if self.penalty is not None else ()
-
-    def default_optimizers(self):
-        return {}
 
     # ------------------------------------------------------------------ compile
     def compile(

@@ -259,7 +259,7 @@ class AdversarialModel(keras.Model):
     def batches_per_step(self):
         """Real batches one train step consumes: the largest `repeats` of a phase
         that asks for a fresh batch per repeat, else 1."""
-        return max([p.repeats for p in self.phases() if p.fresh_batch] or [1])
+        return _batches_per_step(self.phases())
 
     def step_plan(self):
         """`[(phase, variables, optimizer)]`: the phases resolved once per `fit()`.
@@ -277,7 +277,7 @@ class AdversarialModel(keras.Model):
         """One step, backend-agnostic: every phase in order, then the logs."""
         batch = self.unpack(data)
         plan = self.step_plan()
-        count = max([p.repeats for p, _, _ in plan if p.fresh_batch] or [1])
+        count = _batches_per_step(phase for phase, _, _ in plan)
         chunks = split_batch(batch, count) if count > 1 else [batch]
         step = self.optimizer.iterations
         for phase, variables, optimizer in plan:
@@ -558,6 +558,10 @@ class AdversarialModel(keras.Model):
                 k: deserialize_optimizer(v) for k, v in config["optimizers"].items()
             }
         self.compile(**config)
+
+
+def _batches_per_step(phases):
+    return max([p.repeats for p in phases if p.fresh_batch] or [1])
 
 
 def split_batch(batch, count):

@@ -70,10 +70,10 @@ def _is_array(value):
 
 def check_fit_arguments(kwargs, model_name):
     """Refuses fit() options a GAN cannot honour, before any training."""
+    # Keras's own defaults (validation_data=None, validation_split=0.0) pass.
     for option in ("validation_data", "validation_split"):
-        if kwargs.get(option) is not None and kwargs.get(option) is not False and not (
-            option == "validation_split" and not kwargs[option]
-        ):
+        value = kwargs.get(option)
+        if value is not None and not (option == "validation_split" and value == 0):
             raise ValueError(
                 f"{model_name}.fit() does not take {option}: a GAN has no validation "
                 "loss. Measure samples with kerasgan.metrics (e.g. the "

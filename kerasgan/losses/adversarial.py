@@ -7,6 +7,7 @@ Every loss takes the discriminator's raw outputs (logits or critic scores), shap
 import keras
 from keras import ops
 
+from kerasgan.losses.configurable import Configurable
 from kerasgan.losses.regularizer import resolve
 
 
@@ -15,7 +16,7 @@ def _as_float32(x):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class AdversarialLoss:
+class AdversarialLoss(Configurable):
     """Base class: a discriminator loss and a generator loss that belong together.
 
     A subclass sets `name` (its log and registry name), defines
@@ -61,13 +62,6 @@ class AdversarialLoss:
     def get_config(self):
         return {"label_smoothing": self.label_smoothing}
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")

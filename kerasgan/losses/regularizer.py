@@ -13,8 +13,10 @@ import math
 
 import keras
 
+from kerasgan.losses.configurable import Configurable
 
-class Regularizer:
+
+class Regularizer(Configurable):
     """A weighted scalar term that a training phase adds to its loss.
 
     Contract:
@@ -77,13 +79,6 @@ class Regularizer:
     def get_config(self):
         return {"weight": self.weight}
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 class DiscriminatorPenalty(Regularizer):
