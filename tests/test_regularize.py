@@ -46,11 +46,17 @@ def test_orthogonal_regularization_every_step_is_logged_and_added():
     gan = tiny_dcgan()
     gan.compile(**adam_pair(), regularizers=[
         kerasgan.Regularize(losses.OrthogonalRegularization(1e-2), network="generator")])
-    history = _fit(gan, steps=1)
+    # G's weights before its first update (the D phase runs first and leaves G alone).
     kernels = to_numpy([v for v in gan.generator.trainable_variables if len(v.shape) >= 2])
-    assert history.history["g_orthogonal"][0] > 0
+    history = _fit(gan, steps=1)
+    expected = 0.0
+    for kernel in kernels:
+        w = kernel.reshape(-1, kernel.shape[-1]).astype("float64")
+        gram = w.T @ w
+        expected += np.sum((gram * (1 - np.eye(len(gram)))) ** 2)
+    assert kernels
+    np.testing.assert_allclose(history.history["g_orthogonal"][0], 1e-2 * expected, rtol=1e-4)
     assert set(history.history) >= {"d_loss", "g_loss", "g_orthogonal"}
-    assert kernels  # the term was computed over these
 
 
 def test_regularize_refuses_the_wrong_network():

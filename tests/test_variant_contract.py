@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 
-import keras
 import numpy as np
 import pytest
 
@@ -92,5 +91,5 @@ def test_preset_round_trip(name, tmp_path):
     loaded = zoo.load(str(tmp_path / name))
     assert type(loaded) is type(model)
     np.testing.assert_allclose(harness.sample(loaded), harness.sample(model), atol=1e-6)
-    assert json.loads((tmp_path / name / "config.json").read_text())
-    assert keras.backend.backend()  # loaded on this backend
+    config = json.loads((tmp_path / name / "config.json").read_text())
+    assert config["class_name"] == type(model).__name__
