@@ -1,6 +1,7 @@
 """Metric math against closed forms, sanity checks on real data, the callback."""
 
 import json
+import warnings
 
 import keras
 import numpy as np
@@ -32,6 +33,26 @@ def test_frechet_distance_matches_the_closed_form_for_diagonal_covariances():
     expected = np.sum((mu1 - mu2) ** 2) + np.sum((np.sqrt(var1) - np.sqrt(var2)) ** 2)
     value = kerasgan.metrics.frechet_distance(mu1, np.diag(var1), mu2, np.diag(var2))
     assert value == pytest.approx(expected, rel=1e-10)
+
+
+@pytest.mark.parametrize("n, dim", [(1000, 32), (40, 256)])
+def test_frechet_distance_equals_the_sqrtm_reference_and_never_warns(n, dim):
+    """The reference (pytorch-fid, TTUR) takes scipy's sqrtm of Σ1 Σ2, which warns
+    "Matrix is singular" when N < d; the eigenvalue form gives the same value."""
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+    a, b = gaussian(n, dim), 1.2 * gaussian(n, dim, shift=0.3, seed=1)
+    mu1, mu2 = a.mean(axis=0), b.mean(axis=0)
+    sigma1, sigma2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the reference's own warning
+        covmean = np.real(scipy_linalg.sqrtm(sigma1 @ sigma2))
+    reference = (
+        np.sum((mu1 - mu2) ** 2) + np.trace(sigma1 + sigma2) - 2 * np.trace(covmean)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = kerasgan.metrics.frechet_distance(mu1, sigma1, mu2, sigma2)
+    assert value == pytest.approx(reference, rel=1e-6)
 
 
 def test_streaming_statistics_equal_numpy_mean_and_covariance():

@@ -1,7 +1,6 @@
 """Streaming feature statistics and the Fréchet distance, in float64."""
 
 import numpy as np
-import scipy.linalg
 
 
 class FeatureStatistics:
@@ -57,31 +56,49 @@ class FeatureStatistics:
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
-    """Fréchet distance between two Gaussians, in float64 with `scipy.linalg.sqrtm`.
+    """Fréchet distance between two Gaussians, in float64.
 
     `‖μ1 − μ2‖² + Tr(Σ1 + Σ2 − 2 (Σ1 Σ2)^½)`, the FID of Heusel et al. 2017
-    (https://arxiv.org/abs/1706.08500).
+    (https://arxiv.org/abs/1706.08500). `Tr (Σ1 Σ2)^½` is the sum of the square
+    roots of the eigenvalues of `Σ1 Σ2`, which are those of the symmetric
+    `Σ1^½ Σ2 Σ1^½`: computed that way it equals the reference implementation's
+    `scipy.linalg.sqrtm` value without its "Matrix is singular" warning, which fewer
+    samples than feature dimensions (a singular covariance) always raised.
 
     Args:
         mu1, sigma1: mean and covariance of the first set.
         mu2, sigma2: mean and covariance of the second set.
-        eps: diagonal offset used only when the product is singular (as in the
-            reference implementation).
+        eps: unused; kept for callers of the sqrtm-based signature (the
+            eigenvalue form needs no diagonal offset for singular covariances).
 
     Returns:
         A float.
     """
+    del eps
     mu1, mu2 = np.asarray(mu1, "float64"), np.asarray(mu2, "float64")
     sigma1, sigma2 = np.asarray(sigma1, "float64"), np.asarray(sigma2, "float64")
-    covmean = scipy.linalg.sqrtm(sigma1 @ sigma2)
-    if not np.isfinite(covmean).all():
-        offset = np.eye(len(sigma1)) * eps
-        covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
-    # sqrtm of a product of PSD matrices is real up to round-off.
-    covmean = np.real(covmean)
     diff = mu1 - mu2
-    value = diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean)
+    value = (
+        diff @ diff
+        + np.trace(sigma1)
+        + np.trace(sigma2)
+        - 2.0 * trace_sqrt_product(sigma1, sigma2)
+    )
     return float(max(value, 0.0))
+
+
+def trace_sqrt_product(sigma1, sigma2):
+    """`Tr (Σ1 Σ2)^½` of two covariance (symmetric PSD) matrices, without sqrtm."""
+    root1 = _psd_sqrt(sigma1)
+    eigenvalues = np.linalg.eigvalsh(root1 @ sigma2 @ root1)
+    # Round-off leaves tiny negative eigenvalues where the true ones are 0.
+    return float(np.sqrt(np.clip(eigenvalues, 0.0, None)).sum())
+
+
+def _psd_sqrt(matrix):
+    """The symmetric square root of a symmetric PSD matrix, by eigendecomposition."""
+    eigenvalues, vectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
+    return (vectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ vectors.T
 
 
 def fid_from_features(real, fake):

@@ -28,10 +28,20 @@ def atomic_path(path):
     os.close(handle)
     try:
         yield tmp
+        # mkstemp creates the file 0600; give it the mode a plain open() would, so
+        # TensorBoard or a web server running as another user can read the outputs.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _current_umask():
+    """The process's umask (os.umask can only be read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_json(path, value):
