@@ -348,6 +348,37 @@ def test_metrics_callback_feeds_model_checkpoint_and_early_stopping(tmp_path):
     assert checkpoint.exists()
 
 
+def test_callbacks_listed_before_metrics_still_see_its_values(tmp_path):
+    """LossPlot and ModelCheckpoint first, Metrics last: the README's own order."""
+    from conftest import adam_pair
+
+    real = kerasgan.data.load_numpy("mnist-5k")[0][::100]
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    plot = kerasgan.callbacks.LossPlot(tmp_path / "losses.png")
+    checkpoint = tmp_path / "best.weights.h5"
+    gan.fit(
+        real,
+        batch_size=50,
+        epochs=1,
+        verbose=0,
+        callbacks=[
+            plot,
+            keras.callbacks.ModelCheckpoint(
+                checkpoint, "fid", mode="min", save_best_only=True, save_weights_only=True
+            ),
+            kerasgan.callbacks.ModeCollapseAlarm(n=16),
+            kerasgan.callbacks.Metrics(
+                "fid", dataset=real, num_samples=32, extractor="mnist"
+            ),
+        ],
+    )
+    header = (tmp_path / "losses.csv").read_text().splitlines()[0].split(",")
+    assert {"fid", "diversity"} <= set(header)
+    assert np.isfinite(plot.history()["fid"][0])
+    assert checkpoint.exists()  # ModelCheckpoint saw "fid" (it skips a missing key)
+
+
 def test_metrics_callback_without_a_dataset_measures_against_fit_data():
     from conftest import adam_pair
 

@@ -13,8 +13,9 @@ class Metrics(keras.callbacks.Callback):
 
     The values land in the epoch logs under their result names ("fid", "kid",
     "kid_std", "precision", ...), so `ModelCheckpoint(monitor="fid", mode="min")`,
-    `EarlyStopping(monitor="fid", mode="min")` and the History see them. List this
-    callback before those that read it. On the epochs in between the keys are
+    `EarlyStopping(monitor="fid", mode="min")`, `LossPlot` and the History see them,
+    wherever it stands in the list (kerasgan's `fit()` runs it before the
+    callbacks that read the logs). On the epochs in between the keys are
     absent, and EarlyStopping neither counts nor resets its patience. The model
     must draw samples from latents (`kerasgan.engine.LatentToData`); `fit()` of
     another model stops with a `TypeError` before training.
@@ -44,6 +45,9 @@ class Metrics(keras.callbacks.Callback):
     ])
     ```
     """
+
+    # kerasgan's fit() runs callbacks that add to the epoch logs before the others.
+    adds_epoch_logs = True
 
     def __init__(
         self,

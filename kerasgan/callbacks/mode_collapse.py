@@ -74,6 +74,9 @@ class ModeCollapseAlarm(keras.callbacks.Callback):
     ```
     """
 
+    # kerasgan's fit() runs callbacks that add to the epoch logs before the others.
+    adds_epoch_logs = True
+
     def __init__(
         self, every=1, n=256, seed=0, threshold=0.5, real_samples=None, real_labels=None
     ):

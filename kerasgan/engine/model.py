@@ -423,7 +423,7 @@ class AdversarialModel(keras.Model):
         if not hasattr(x, "shape"):
             # Pipelines and generators shuffle themselves; Keras warns when asked to.
             kwargs.setdefault("shuffle", False)
-        callbacks = list(callbacks or [])
+        callbacks = _log_writers_first(list(callbacks or []))
         guard = self._guard(callbacks)
         for callback in callbacks:
             # Callbacks that cooperate with others (SampleGrid writes to TensorBoard's
@@ -558,6 +558,18 @@ class AdversarialModel(keras.Model):
                 k: deserialize_optimizer(v) for k, v in config["optimizers"].items()
             }
         self.compile(**config)
+
+
+def _log_writers_first(callbacks):
+    """The callbacks, those that add values to the epoch logs (`adds_epoch_logs`:
+    Metrics' fid, ModeCollapseAlarm's diversity) first, the others in their order.
+
+    Keras hands every callback the same logs dict in list order, so a LossPlot,
+    EarlyStopping or ModelCheckpoint listed before Metrics would otherwise never see
+    its values; with this order the list can be written in any order.
+    """
+    writers = [c for c in callbacks if getattr(c, "adds_epoch_logs", False)]
+    return writers + [c for c in callbacks if c not in writers]
 
 
 def _batches_per_step(phases):
