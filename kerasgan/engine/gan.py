@@ -13,7 +13,6 @@ from kerasgan.engine.optimizer import serialize_optimizer
 from kerasgan.engine.phase import Phase
 from kerasgan.engine.protocols import LatentToData
 from kerasgan.layers.diff_augment import DiffAugment
-from kerasgan.utils import preset_io
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -488,52 +487,6 @@ class GAN(AdversarialModel, LatentToData):
                 )
                 outputs.append(ops.convert_to_numpy(ops.cast(images, "float32")))
         return np.concatenate(outputs, axis=0)
-
-    # ----------------------------------------------------------------- presets
-    @classmethod
-    def from_preset(cls, preset, sha256=None):
-        """Loads a pretrained model of this class: a zoo name, a folder or a URL.
-
-        Args:
-            preset: a built-in name (`kerasgan.zoo.names()`), a folder written by
-                `save_to_preset`, or an `https://` URL of an archive of one.
-            sha256: the archive's sha256, required for URLs.
-
-        Returns:
-            The model, weights loaded and checked against their sha256.
-
-        Example:
-
-        ```python
-        gan = kerasgan.models.DCGAN.from_preset("dcgan_fashion_mnist")
-        images = gan.generate(16, seed=0)
-        ```
-        """
-        gan = preset_io.load(preset, sha256=sha256)  # the zoo's loader, registered
-        if not isinstance(gan, cls):
-            kind = type(gan).__name__
-            raise ValueError(
-                f"Preset {str(preset)!r} holds a {kind}, not a {cls.__name__}: load it with "
-                f"kerasgan.models.{kind}.from_preset or kerasgan.zoo.load."
-            )
-        return gan
-
-    def save_to_preset(self, directory, metadata=None):
-        """Writes the model as a preset folder that `from_preset`/`zoo.load` read.
-
-        The folder holds `config.json`, `model.weights.h5` (generator,
-        discriminator, EMA generator; no optimizer state) and `metadata.json`
-        (versions, backend, parameter counts, a reference slice of
-        `generate(2, seed=0)` and the sha256 of every file).
-
-        Args:
-            directory: the folder to write (created if needed).
-            metadata: extra entries for `metadata.json`, e.g. `{"dataset": ...}`.
-
-        Returns:
-            The folder, a `pathlib.Path`.
-        """
-        return preset_io.save(self, directory, metadata)  # kerasgan.zoo.save_preset
 
     # ------------------------------------------------------------------ config
     def _base_config(self):

@@ -22,6 +22,7 @@ from kerasgan.engine.optimizer import GANOptimizer
 from kerasgan.engine.optimizer import attribute_name
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
+from kerasgan.utils import preset_io
 
 # keras.Model.fit's parameters after x and y, in order.
 _FIT_PARAMETERS = list(inspect.signature(keras.Model.fit).parameters)[3:]
@@ -488,6 +489,53 @@ class AdversarialModel(keras.Model):
             "GANs have no validation loss; evaluate with kerasgan.metrics instead of "
             "validation_data/evaluate()."
         )
+
+    # ----------------------------------------------------------------- presets
+    @classmethod
+    def from_preset(cls, preset, sha256=None):
+        """Loads a pretrained model of this class: a zoo name, a folder or a URL.
+
+        Args:
+            preset: a built-in name (`kerasgan.zoo.names()`), a folder written by
+                `save_to_preset`, or an `https://` URL of an archive of one.
+            sha256: the archive's sha256, required for URLs.
+
+        Returns:
+            The model, weights loaded and checked against their sha256.
+
+        Example:
+
+        ```python
+        gan = kerasgan.models.DCGAN.from_preset("dcgan_fashion_mnist")
+        images = gan.generate(16, seed=0)
+        ```
+        """
+        gan = preset_io.load(preset, sha256=sha256)  # the zoo's loader, registered
+        if not isinstance(gan, cls):
+            kind = type(gan).__name__
+            raise ValueError(
+                f"Preset {str(preset)!r} holds a {kind}, not a {cls.__name__}: load it with "
+                f"kerasgan.models.{kind}.from_preset or kerasgan.zoo.load."
+            )
+        return gan
+
+    def save_to_preset(self, directory, metadata=None):
+        """Writes the model as a preset folder that `from_preset`/`zoo.load` read.
+
+        The folder holds `config.json`, `model.weights.h5` (every network and
+        EMA network; no optimizer state) and `metadata.json` (versions, backend,
+        parameter counts, a reference slice of `generate(2, seed=0)` — of the
+        translations of two fixed inputs for a data-to-data model — and the
+        sha256 of every file).
+
+        Args:
+            directory: the folder to write (created if needed).
+            metadata: extra entries for `metadata.json`, e.g. `{"dataset": ...}`.
+
+        Returns:
+            The folder, a `pathlib.Path`.
+        """
+        return preset_io.save(self, directory, metadata)  # kerasgan.zoo.save_preset
 
     # ------------------------------------------------------------------ config
     def _base_config(self):

@@ -5,3 +5,5 @@ from kerasgan.layers.diff_augment import DiffAugment
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization
+from kerasgan.layers.pixel_shuffle import PixelShuffle
+from kerasgan.layers.reflection_padding import ReflectionPadding2D

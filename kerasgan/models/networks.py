@@ -98,7 +98,7 @@ def _policy(dtype):
     return None if dtype is None else keras.dtype_policies.get(dtype)
 
 
-class _Network(keras.Model):
+class Network(keras.Model):
     """What every network class shares: keras-hub's functional-subclass pattern.
 
     A subclass's `__init__` builds the graph, calls `_init_functional`, then stores
@@ -225,7 +225,7 @@ def _generator_inputs(latent_dim, num_classes, dtype):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class ConvGenerator(_Network):
+class ConvGenerator(Network):
     """A DCGAN-style convolutional generator, from latents to images in [-1, 1].
 
     Dense → reshape to a small seed map (4 to 7 px a side), a stride-1 transposed
@@ -319,7 +319,7 @@ class ConvGenerator(_Network):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class MLPGenerator(_Network):
+class MLPGenerator(Network):
     """A multilayer-perceptron generator, from latents to data of any shape.
 
     Dense+ReLU hidden layers, then a Dense layer to the data's size with
@@ -528,7 +528,7 @@ def _discriminator_graph(
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class ConvDiscriminator(_Network):
+class ConvDiscriminator(Network):
     """A DCGAN-style convolutional discriminator: one logit per image.
 
     Strided convolution blocks (Conv with kernel 5 and stride 2, LeakyReLU(0.2),
@@ -635,7 +635,7 @@ class ConvDiscriminator(_Network):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class MLPDiscriminator(_Network):
+class MLPDiscriminator(Network):
     """A multilayer-perceptron discriminator: one logit per example.
 
     Flattens the data, then Dense+LeakyReLU(0.2) hidden layers, the layer
@@ -772,7 +772,7 @@ _SCALE_RESERVED = ("data_shape", "name", "dtype", "num_classes", "conditioning")
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class MultiScaleDiscriminator(_Network):
+class MultiScaleDiscriminator(Network):
     """`ConvDiscriminator`s on the image at 1, 1/2, 1/4, ... size; logits averaged.
 
     Scale `i` sees the image average-pooled `i` times by 2 and is a

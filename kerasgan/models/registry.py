@@ -27,6 +27,8 @@ from kerasgan.models.dcgan import dcgan_presets
 from kerasgan.models.dcgan.dcgan import DCGAN
 from kerasgan.models.lsgan import lsgan_presets
 from kerasgan.models.lsgan.lsgan import LSGAN
+from kerasgan.models.pix2pix import pix2pix_presets
+from kerasgan.models.pix2pix.pix2pix import Pix2Pix
 from kerasgan.models.sagan import sagan_presets
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan import sngan_presets
@@ -39,6 +41,9 @@ from kerasgan.models.wgan_gp import wgan_gp_presets
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP
 
 IMAGES = (3,)  # data_shape (height, width, channels)
+GENERATE = "generate"  # latents (and labels) → data: kerasgan.engine.LatentToData
+TRANSLATE = "translate"  # data → data: kerasgan.engine.DataToData
+TASKS = (GENERATE, TRANSLATE)
 VECTORS_OR_IMAGES = (1, 3)  # also (features,), e.g. the 2-D toy mixtures
 
 
@@ -56,6 +61,10 @@ class Variant:
             only, `(1, 3)` vectors or images.
         recipes: its zoo recipes (`<name>_presets.RECIPES`): preset name →
             `kerasgan.training.train_variant` arguments.
+        task: `GENERATE` (latents to data, `generate()`) or `TRANSLATE` (images to
+            images, `translate()`: Pix2Pix, CycleGAN, SRGAN).
+        tiny: constructor arguments of a tiny instance for the standard tests
+            (`<name>_presets.TINY`); None: the generators' common tiny arguments.
     """
 
     name: str
@@ -64,6 +73,12 @@ class Variant:
     conditional: bool
     data_ranks: tuple
     recipes: dict = dataclasses.field(repr=False)
+    task: str = GENERATE
+    tiny: dict = dataclasses.field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}; got {self.task!r}.")
 
     @property
     def doc(self):
@@ -73,6 +88,8 @@ class Variant:
     @property
     def data(self):
         """What it trains on, in words: "images", "vectors or images, with labels"."""
+        if self.task == TRANSLATE:
+            return ", ".join(spec_name for spec_name in self.cls.input_names) + " images"
         kind = "images" if tuple(self.data_ranks) == IMAGES else "vectors or images"
         return kind + (", with labels" if self.conditional else "")
 
@@ -155,18 +172,31 @@ _VARIANTS = (
         data_ranks=VECTORS_OR_IMAGES,
         recipes=acgan_presets.RECIPES,
     ),
+    Variant(
+        "pix2pix",
+        Pix2Pix,
+        "Pix2Pix (Isola et al. 2017): paired translation, U-Net G, PatchGAN D on "
+        "(source, image) pairs, L1 + adversarial loss.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=pix2pix_presets.RECIPES,
+        task=TRANSLATE,
+        tiny=pix2pix_presets.TINY,
+    ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}
 
 
-def variants():
-    """Every registered variant, a tuple of `Variant`s in the CLI's order."""
-    return _VARIANTS
+def variants(task=None):
+    """Every registered variant (of `task`, if given), `Variant`s in the CLI's order."""
+    if task is not None and task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
+    return tuple(v for v in _VARIANTS if task is None or v.task == task)
 
 
-def names():
-    """The variants' names, e.g. `("vanilla_gan", "dcgan", ...)`."""
-    return tuple(_BY_NAME)
+def names(task=None):
+    """The variants' names (of `task`, if given), e.g. `("vanilla_gan", "dcgan", ...)`."""
+    return tuple(v.name for v in variants(task))
 
 
 def get(name):

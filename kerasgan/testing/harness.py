@@ -18,6 +18,8 @@ TINY_CLASSES = 4
 def tiny_config(name, seed=3):
     """Constructor arguments of a tiny instance of the registered variant `name`."""
     variant = registry.get(name)
+    if variant.tiny is not None:
+        return {**variant.tiny, "seed": seed}
     config = dict(TINY_IMAGES if tuple(variant.data_ranks) == registry.IMAGES else TINY_VECTORS)
     if variant.conditional:
         config["num_classes"] = TINY_CLASSES
@@ -70,7 +72,10 @@ def expected_iterations(model, steps):
 
 
 def sample(model, n=3, seed=0):
-    """What the model makes from a fixed seed: `generate` (with labels 0, 1, ...)."""
+    """What the model makes from a fixed seed: `generate` (with labels 0, 1, ...), or
+    for a data-to-data model the translations of `n` fixed random inputs."""
+    if registry.get(registry.name_of(model)).task == registry.TRANSLATE:
+        return model.translate(random_batch(model, n, seed)[0])
     labels = None
     if registry.get(registry.name_of(model)).conditional:
         labels = np.arange(n) % TINY_CLASSES

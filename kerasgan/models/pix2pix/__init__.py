@@ -1,0 +1,1 @@
+"""Pix2Pix: paired image-to-image translation (Isola et al. 2017)."""

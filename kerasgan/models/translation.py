@@ -1,0 +1,95 @@
+"""`ImageTranslator`: what Pix2Pix, CycleGAN and SRGAN share.
+
+An adversarial model that maps images to images (`kerasgan.engine.DataToData`):
+its batch is two images (`data_spec()`), `translate(x)` maps NumPy images to NumPy
+images through one of its generators, in inference mode, the same on every backend.
+"""
+
+import numpy as np
+from keras import ops
+
+from kerasgan.engine.data_spec import DataSpec
+from kerasgan.engine.model import AdversarialModel
+from kerasgan.engine.protocols import DataToData
+
+#: Values further outside [-1, 1] than this are taken for unscaled images.
+RANGE_SLACK = 1e-3
+
+
+class ImageTranslator(AdversarialModel, DataToData):
+    """Base of the image-to-image models.
+
+    Subclasses set `input_names` (the two elements of a batch, e.g. `("source",
+    "target")`), build their networks, pass the two shapes to `__init__` and
+    implement `translator(direction)`.
+
+    Args:
+        networks: `{name: keras.Model}`, as for `AdversarialModel`.
+        input_shape_a: the shape of one example of the batch's first element.
+        input_shape_b: the shape of one example of its second element.
+        **kwargs: `AdversarialModel` arguments (`seed`, `ema_decay`, `name`).
+    """
+
+    input_names = ("source", "target")
+    directions = (None,)
+
+    def __init__(self, networks, input_shape_a, input_shape_b, **kwargs):
+        self.shapes = (tuple(input_shape_a), tuple(input_shape_b))
+        super().__init__(networks, **kwargs)
+
+    def data_spec(self):
+        return tuple(DataSpec(name, shape) for name, shape in zip(self.input_names, self.shapes))
+
+    def translator(self, direction=None):
+        """The network `translate(x, direction)` runs."""
+        raise NotImplementedError
+
+    def translate(self, x, direction=None, batch_size=64):
+        """Translates images in [-1, 1] (NumPy, `(n, h, w, c)` or one `(h, w, c)`).
+
+        Args:
+            x: the images, in [-1, 1].
+            direction: for two-way models (CycleGAN) `"a_to_b"` or `"b_to_a"`.
+            batch_size: images per forward pass.
+
+        Returns:
+            A float32 NumPy array of the translations, in [-1, 1], one per input.
+        """
+        network = self.translator(direction)
+        batch_size = _positive_int(batch_size, "batch_size")
+        x, single = self._checked_images(x, tuple(network.input_shape[1:]))
+        outputs = [
+            ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
+            for i in range(0, len(x), batch_size)
+        ]
+        out = np.concatenate(outputs).astype("float32")
+        return out[0] if single else out
+
+    def _checked_images(self, x, shape):
+        x = np.asarray(x)
+        if x.dtype == np.uint8:
+            raise ValueError(
+                "translate() takes float images in [-1, 1]; got uint8 (0..255) images. "
+                "Scale them first: x.astype('float32') / 127.5 - 1."
+            )
+        single = x.shape == shape
+        x = x[None] if single else x
+        if x.ndim != len(shape) + 1 or tuple(x.shape[1:]) != shape:
+            raise ValueError(
+                f"{type(self).__name__} translates images of shape {shape}; got an array "
+                f"of shape {tuple(np.shape(x))}. Resize the images (e.g. "
+                "kerasgan.data.load(..., image_size=...)) or build the model for them."
+            )
+        x = x.astype("float32")
+        if x.size and (x.min() < -1 - RANGE_SLACK or x.max() > 1 + RANGE_SLACK):
+            raise ValueError(
+                f"Images must be in [-1, 1]; got values in [{x.min():.3g}, {x.max():.3g}]. "
+                "Scale them: x / 127.5 - 1 for 0..255, 2 * x - 1 for 0..1."
+            )
+        return x, single
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
