@@ -14,7 +14,7 @@ from PIL import ImageOps
 from kerasgan.data import pipeline
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
-_GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
+GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
 
 
@@ -34,11 +34,11 @@ def open_split(request, folder):
             "a test set by the path of its own folder."
         )
     paths, labels, _ = list_images(folder)
-    modes, sizes = _read_headers(paths)
-    channels = request.channels or (1 if set(modes) <= set(_GRAYSCALE_MODES) else 3)
-    image_size = request.image_size or _common_size(paths, sizes, folder)
+    modes, sizes = read_headers(paths)
+    channels = request.channels or (1 if set(modes) <= set(GRAYSCALE_MODES) else 3)
+    image_size = request.image_size or common_size(paths, sizes, folder)
     return pipeline.RowSplit(
-        np.asarray(paths), labels, _batch_decoder(image_size, channels)
+        np.asarray(paths), labels, batch_decoder(image_size, channels)
     )
 
 
@@ -52,13 +52,13 @@ def list_images(folder):
         `(paths, labels, class_names)`: sorted paths, int32 labels or None, and the
         subfolder names in label order ([] when unlabelled).
     """
-    top_images = _images_below(folder, recursive=False)
+    top_images = images_below(folder, recursive=False)
     classes = sorted(
         entry.name
         for entry in os.scandir(folder)
         if entry.is_dir()
         and not entry.name.startswith(".")
-        and _images_below(entry.path, recursive=True)
+        and images_below(entry.path, recursive=True)
     )
     if top_images and classes:
         raise ValueError(
@@ -75,7 +75,7 @@ def list_images(folder):
         )
     paths, labels = [], []
     for label, name in enumerate(classes):
-        class_paths = _images_below(os.path.join(folder, name), recursive=True)
+        class_paths = images_below(os.path.join(folder, name), recursive=True)
         paths += class_paths
         labels += [label] * len(class_paths)
     return paths, np.asarray(labels, dtype="int32"), classes
@@ -99,7 +99,8 @@ def folder_class_names(folder):
     return list_images(folder)[2]
 
 
-def _images_below(folder, recursive):
+def images_below(folder, recursive):
+    """Sorted paths of the image files in `folder` (and its subfolders if recursive)."""
     found = []
     for root, directories, files in os.walk(folder):
         directories[:] = sorted(d for d in directories if not d.startswith("."))
@@ -113,7 +114,7 @@ def _images_below(folder, recursive):
     return found
 
 
-def _read_headers(paths):
+def read_headers(paths):
     """Modes and sizes of the images, from their headers (no decoding)."""
     modes, sizes = [], []
     for path in paths:
@@ -128,7 +129,7 @@ def _read_headers(paths):
     return modes, sizes
 
 
-def _common_size(paths, sizes, folder):
+def common_size(paths, sizes, folder):
     """The one size (height, width) all images share; an error names two that differ."""
     first = sizes[0]
     for path, size in zip(paths, sizes, strict=True):
@@ -141,15 +142,19 @@ def _common_size(paths, sizes, folder):
     return first[1], first[0]
 
 
-def _batch_decoder(image_size, channels):
-    """A tf function decoding a batch of paths to float32 images in [-1, 1]."""
+def batch_decoder(image_size, channels, box=None):
+    """A tf function decoding a batch of paths to float32 images in [-1, 1].
+
+    `box` (left, upper, right, lower) takes that region of every file (one half of
+    a side-by-side pair) before fitting it to `image_size`.
+    """
     tf = pipeline.tensorflow()
     height, width = image_size
 
     def decode_paths(paths):
         images = np.empty((len(paths), height, width, channels), dtype=np.uint8)
         for i, path in enumerate(paths):
-            images[i] = decode_image(path.decode(), image_size, channels)
+            images[i] = decode_image(path.decode(), image_size, channels, box)
         return images
 
     def to_batch(paths):
@@ -160,13 +165,14 @@ def _batch_decoder(image_size, channels):
     return to_batch
 
 
-def decode_image(path, image_size, channels):
+def decode_image(path, image_size, channels, box=None):
     """Decodes an image file to uint8 `(height, width, channels)`, covering and cropping.
 
     Args:
         path: the image file.
         image_size: `(height, width)`.
         channels: 1 or 3.
+        box: `(left, upper, right, lower)`: decode only this region; None for all.
 
     Returns:
         A uint8 NumPy array.
@@ -175,10 +181,13 @@ def decode_image(path, image_size, channels):
     mode = "L" if channels == 1 else "RGB"
     try:
         with Image.open(path) as image:
-            # JPEG can decode at 1/2, 1/4 or 1/8 scale directly: much faster for
-            # photos larger than the target.
-            image.draft(mode, (width, height))
-            image = _to_mode(image, mode)
+            if box is None:
+                # JPEG can decode at 1/2, 1/4 or 1/8 scale directly: much faster for
+                # photos larger than the target (a box would then be misplaced).
+                image.draft(mode, (width, height))
+            image = to_mode(image, mode)
+            if box is not None:
+                image = image.crop(box)
             if image.size != (width, height):
                 image = ImageOps.fit(image, (width, height), Image.Resampling.BILINEAR)
             array = np.asarray(image, dtype=np.uint8)
@@ -189,7 +198,8 @@ def decode_image(path, image_size, channels):
     return array.reshape(height, width, channels)
 
 
-def _to_mode(image, mode):
+def to_mode(image, mode):
+    """A Pillow image converted to "L" or "RGB", scaling 16-bit grayscale to 8 bits."""
     if image.mode in _SIXTEEN_BIT_MODES:
         # Pillow's convert("L") clips 16-bit values at 255 instead of scaling them.
         scaled = (np.asarray(image, dtype=np.float32) / 257.0).round().astype(np.uint8)

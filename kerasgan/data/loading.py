@@ -25,18 +25,25 @@ def load(
 
     Images are float32 NHWC in [-1, 1] (the range of a tanh generator); toy sets
     are float32 2-D points. Datasets with labels yield `(data, labels)` pairs with
-    int32 labels, the others yield data alone. The dataset feeds `fit()` on every
-    Keras backend: TensorFlow, JAX and PyTorch.
+    int32 labels, the others yield data alone. Image-to-image datasets yield two
+    image batches: `(source, target)` (paired: "edges2fashion", "paired:<folder>"),
+    `(domain_a, domain_b)` (unpaired: "sneaker2boot", "unpaired:<folder>",
+    "tfds:cycle_gan/<name>") or `(low_res, high_res)` (super-resolution:
+    "fashion-mnist-sr4", "photos-sr4"). The dataset feeds `fit()` on every Keras
+    backend: TensorFlow, JAX and PyTorch.
 
     Args:
         name: a name from `kerasgan.data.list()` ("mnist-5k", "fashion-mnist",
-            "mnist", "cifar10", "stacked-mnist", "ring8", "grid25", "swissroll"),
-            "tfds:<name>" for a TensorFlow Datasets dataset, or a path to a folder of
-            images (class subfolders become labels).
+            "mnist", "cifar10", "stacked-mnist", "ring8", "grid25", "swissroll",
+            "edges2fashion", "sneaker2boot", "fashion-mnist-sr4", "photos-sr4"),
+            "tfds:<name>" for a TensorFlow Datasets dataset, a path to a folder of
+            images (class subfolders become labels), or "paired:<folder>" /
+            "unpaired:<folder>" for image-to-image folders.
         split: "train" or "test" (a tfds split string for tfds datasets).
         batch_size: examples per batch.
         image_size: an int or `(height, width)`: images are scaled to cover it and
-            centre-cropped. None keeps the dataset's size.
+            centre-cropped. None keeps the dataset's size. For super-resolution
+            datasets it is the high-resolution size (a multiple of the scale).
         channels: 1 (grayscale) or 3 (RGB); None keeps the dataset's own.
         shuffle: reshuffle every epoch.
         seed: shuffle seed, for a reproducible order.
@@ -90,25 +97,39 @@ def load_numpy(
 
     Returns:
         `(x, y)`: float32 data (images NHWC in [-1, 1], or 2-D points) and int32
-        labels, `y` None for datasets without labels.
+        labels, `y` None for datasets without labels. Image-to-image datasets give
+        their two halves: `(sources, targets)` (paired, aligned),
+        `(low_res, high_res)` (super-resolution, aligned) or `(domain_a, domain_b)`
+        (unpaired: each domain whole, in its stored order; sizes may differ).
 
     Example:
 
     ```python
     x, y = kerasgan.data.load_numpy("mnist-5k")  # (5000, 28, 28, 1), (5000,)
+    edges, images = kerasgan.data.load_numpy("edges2fashion", split="test")
     ```
     """
-    dataset = load(
-        name,
-        split=split,
-        batch_size=_NUMPY_BATCH_SIZE,
-        image_size=image_size,
-        channels=channels,
-        shuffle=False,
-        data_dir=data_dir,
-        drop_remainder=False,
-        image_key=image_key,
-        label_key=label_key,
+    entry = registry.resolve(name)
+    request = _make_request(
+        entry.info,
+        split,
+        image_size,
+        channels,
+        False,
+        None,
+        data_dir,
+        image_key,
+        label_key,
+    )
+    split_data = entry.open(request)
+    if isinstance(split_data, pipeline.UnpairedSplit):
+        # Each domain whole and in order; the two may differ in size.
+        return (
+            pipeline.domain_to_numpy(split_data.domain_a, _NUMPY_BATCH_SIZE),
+            pipeline.domain_to_numpy(split_data.domain_b, _NUMPY_BATCH_SIZE),
+        )
+    dataset = pipeline.make_dataset(
+        split_data, _NUMPY_BATCH_SIZE, shuffle=False, seed=None, drop_remainder=False
     )
     return pipeline.dataset_to_numpy(dataset)
 

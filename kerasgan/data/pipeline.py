@@ -46,6 +46,24 @@ class StreamSplit:
     examples: object
 
 
+@dataclasses.dataclass(frozen=True)
+class UnpairedSplit:
+    """Two image domains drawn independently: batches are `(domain_a, domain_b)`.
+
+    Each domain is shuffled on its own every epoch (A's i-th image has nothing to do
+    with B's i-th), so no pairing can be learnt. An epoch covers the larger domain
+    once; the smaller one is repeated, reshuffled on every pass (as CycleGAN's
+    unaligned loader does).
+
+    Attributes:
+        domain_a: a `RowSplit` or `StreamSplit` without labels.
+        domain_b: the same, for domain B.
+    """
+
+    domain_a: object
+    domain_b: object
+
+
 def in_memory_split(images, labels, image_size, channels):
     """A `RowSplit` over uint8 NHWC images held in memory; its rows are indices.
 
@@ -79,13 +97,91 @@ def make_dataset(split, batch_size, shuffle, seed, drop_remainder):
     Returns:
         A prefetched `tf.data.Dataset` of batches, or of `(batch, labels)` pairs.
     """
+    if isinstance(split, UnpairedSplit):
+        return _dataset_from_domains(split, batch_size, shuffle, seed, drop_remainder)
     if isinstance(split, RowSplit):
         return _dataset_from_rows(split, batch_size, shuffle, seed, drop_remainder)
     return _dataset_from_stream(split, batch_size, shuffle, seed, drop_remainder)
 
 
+def _dataset_from_domains(split, batch_size, shuffle, seed, drop_remainder):
+    tf = tensorflow()
+    # Different seeds for the two domains: with one seed, two domains of equal size
+    # would get the same permutation and so a fixed pairing.
+    seed_b = None if seed is None else seed + 1
+    a = _domain_elements(split.domain_a, shuffle, seed)
+    b = _domain_elements(split.domain_b, shuffle, seed_b)
+    sizes = [len(d.rows) for d in (split.domain_a, split.domain_b) if _has_rows(d)]
+    if len(sizes) == 2:
+        _check_not_empty(max(sizes), batch_size, drop_remainder)
+    a, b = _repeat_smaller(a, b)
+    # Zipped before batching, so the two halves of every batch have the same size.
+    dataset = tf.data.Dataset.zip((a, b)).batch(batch_size, drop_remainder=drop_remainder)
+    to_batch_a = _domain_to_batch(split.domain_a)
+    to_batch_b = _domain_to_batch(split.domain_b)
+    dataset = dataset.map(
+        lambda rows_a, rows_b: (to_batch_a(rows_a), to_batch_b(rows_b)),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=True,
+    )
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _check_not_empty(size, batch_size, drop_remainder):
+    """Refuses a dataset that would yield no batch at all (fit() would then fail
+    with an obscure error, or train on nothing)."""
+    if drop_remainder and size < batch_size:
+        raise ValueError(
+            f"The split holds {size} examples, fewer than batch_size={batch_size}, "
+            "and drop_remainder=True drops that one smaller batch: the dataset would "
+            f"be empty. Pass batch_size={size} or less, or drop_remainder=False."
+        )
+
+
+def _domain_elements(domain, shuffle, seed):
+    """The unbatched rows (RowSplit) or examples (StreamSplit) of one domain."""
+    tf = tensorflow()
+    if isinstance(domain, RowSplit):
+        elements = tf.data.Dataset.from_tensor_slices(domain.rows)
+        buffer = len(domain.rows)
+    else:
+        elements = domain.examples
+        buffer = STREAM_SHUFFLE_BUFFER
+    if shuffle:
+        elements = elements.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    return elements
+
+
+def _has_rows(domain):
+    return isinstance(domain, RowSplit)
+
+
+def _domain_to_batch(domain):
+    if isinstance(domain, RowSplit):
+        return domain.to_batch
+    return lambda examples: examples
+
+
+def _repeat_smaller(a, b):
+    """Repeats the smaller domain so that zipping them covers the larger one once.
+
+    With a size unknown (a stream), zipping stops at the end of the shorter domain.
+    """
+    tf = tensorflow()
+    size_a = int(a.cardinality())
+    size_b = int(b.cardinality())
+    if min(size_a, size_b) < 0 or tf.data.INFINITE_CARDINALITY in (size_a, size_b):
+        return a, b
+    if size_a < size_b:
+        return a.repeat(), b
+    if size_b < size_a:
+        return a, b.repeat()
+    return a, b
+
+
 def _dataset_from_rows(split, batch_size, shuffle, seed, drop_remainder):
     tf = tensorflow()
+    _check_not_empty(len(split.rows), batch_size, drop_remainder)
     elements = split.rows if split.labels is None else (split.rows, split.labels)
     dataset = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
@@ -214,11 +310,23 @@ def check_batch_size(batch_size):
     return int(batch_size)
 
 
+def domain_to_numpy(domain, batch_size):
+    """All images of one domain of an `UnpairedSplit`, in order, as a NumPy array."""
+    tf = tensorflow()
+    if isinstance(domain, RowSplit):
+        dataset = tf.data.Dataset.from_tensor_slices(domain.rows).batch(batch_size)
+        dataset = dataset.map(domain.to_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    else:
+        dataset = domain.examples.batch(batch_size)
+    return dataset_to_numpy(dataset)[0]
+
+
 def dataset_to_numpy(dataset):
     """Concatenates the batches of a dataset into NumPy arrays.
 
     Returns:
-        `(x, y)`: the data and the int32 labels, `y` None when there are none.
+        `(x, y)`: the data and the int32 labels, `y` None when there are none; for
+        pairs, the two halves (`(sources, targets)`, `(low_res, high_res)`).
     """
     data, labels = [], []
     for element in dataset.as_numpy_iterator():

@@ -4,6 +4,8 @@ from kerasgan.backend.tf_data import tensorflow_datasets
 from kerasgan.data import pipeline
 
 PREFIX = "tfds:"
+# tfds datasets whose splits are domains: trainA/trainB, testA/testB.
+UNPAIRED_FAMILIES = ("cycle_gan",)
 
 
 def open_split(request, dataset_name):
@@ -18,11 +20,41 @@ def open_split(request, dataset_name):
         dataset_name: the tfds name, optionally with a version ("mnist:3.0.1").
 
     Returns:
-        A `StreamSplit`.
+        A `StreamSplit`; for "cycle_gan/<name>" with split "train" or "test", an
+        `UnpairedSplit` of its A and B splits.
     """
     tfds = tensorflow_datasets()
-    tf = pipeline.tensorflow()
     builder = _builder(tfds, dataset_name, request.data_dir)
+    if is_unpaired(dataset_name, request.split):
+        return pipeline.UnpairedSplit(
+            *(
+                _image_stream(tfds, builder, request, dataset_name, split)
+                for split in domain_splits(request.split)
+            )
+        )
+    return _image_stream(tfds, builder, request, dataset_name, request.split, True)
+
+
+def is_unpaired(dataset_name, split):
+    """Whether a split name asks for both domains of a CycleGAN dataset.
+
+    "tfds:cycle_gan/<name>" stores its domains as the splits trainA, trainB, testA
+    and testB; split "train" (or "test") loads the pair of them as
+    `(domain_a, domain_b)` batches, while "trainA" still loads one domain.
+    """
+    family = dataset_name.split("/")[0].split(":")[0]
+    return family in UNPAIRED_FAMILIES and split.partition("[")[0] in ("train", "test")
+
+
+def domain_splits(split):
+    """The A and B split strings of a split: "train[:10%]" → "trainA[:10%]", ..."""
+    base, bracket, rest = split.partition("[")
+    return tuple(f"{base}{domain}{bracket}{rest}" for domain in "AB")
+
+
+def _image_stream(tfds, builder, request, dataset_name, split, with_labels=False):
+    """A `StreamSplit` of one tfds split's fitted images (and labels if asked)."""
+    tf = pipeline.tensorflow()
     features = builder.info.features
     image_key = request.image_key or _detect_image_key(tfds, features, dataset_name)
     _check_key(features, image_key, "image_key", dataset_name)
@@ -30,13 +62,13 @@ def open_split(request, dataset_name):
     if label_key is not None:
         _check_key(features, label_key, "label_key", dataset_name)
     _check_fixed_size(features[image_key].shape, request.image_size, dataset_name)
-    examples = _read(tfds, builder, request, dataset_name)
+    examples = _read(tfds, builder, request, dataset_name, split)
 
     def fit(example):
         images = pipeline.fit_images(
             example[image_key], request.image_size, request.channels
         )
-        if label_key is None:
+        if label_key is None or not with_labels:
             return images
         return images, tf.cast(example[label_key], tf.int32)
 
@@ -53,11 +85,11 @@ def _builder(tfds, dataset_name, data_dir):
         ) from error
 
 
-def _read(tfds, builder, request, dataset_name):
+def _read(tfds, builder, request, dataset_name, split):
     try:
         builder.download_and_prepare()
         return builder.as_dataset(
-            split=request.split,
+            split=split,
             shuffle_files=request.shuffle,
             read_config=tfds.ReadConfig(shuffle_seed=request.seed),
         )
@@ -71,7 +103,7 @@ def _read(tfds, builder, request, dataset_name):
         # all get the same context and keep their cause.
         raise RuntimeError(
             f"TensorFlow Datasets could not read {dataset_name!r} split "
-            f"{request.split!r} (data_dir={request.data_dir!r}): {error}. Fix: check "
+            f"{split!r} (data_dir={request.data_dir!r}): {error}. Fix: check "
             "the split name, and either run once with internet access to download and "
             "prepare it, or pass data_dir=<folder where it was prepared>."
         ) from error

@@ -1,0 +1,224 @@
+"""×4 super-resolution pairs: Fashion-MNIST, and the photographs pip ships.
+
+Low-resolution images are made as the SR papers make them: MATLAB's bicubic
+`imresize(high_res, 1/4)` (Keys a = -0.5, antialiased, mirrored borders; see
+`kerasgan.data.bicubic`), rounded to uint8 like the papers' stored LR images.
+
+"photos-sr4" trains on patches of some natural photographs and tests on others, held
+out like Set5/Set14: the colour photographs inside the scikit-image and
+scikit-learn wheels. Each photograph is cropped to a multiple of 4 (bottom and right
+edges, SR code's "modcrop") and shrunk whole; patches are then cut at aligned
+positions from both, as DIV2K patches are.
+"""
+
+import functools
+
+import numpy as np
+
+from kerasgan.data import bicubic
+from kerasgan.data import fashion_mnist
+from kerasgan.data import pipeline
+
+SCALE = 4
+FASHION_SPLIT_SIZES = {"train": 60_000, "test": 10_000}
+
+# (package, how to read it): scikit-image's photographs ship in its wheel
+# (skimage/data/*.png, *.jpg), scikit-learn's in sklearn/datasets/images.
+PHOTOS = {
+    "astronaut": ("scikit-image", "astronaut"),
+    "rocket": ("scikit-image", "rocket"),
+    "motorcycle": ("scikit-image", "stereo_motorcycle"),
+    "china": ("scikit-learn", "china.jpg"),
+    "chelsea": ("scikit-image", "chelsea"),
+    "coffee": ("scikit-image", "coffee"),
+    "flower": ("scikit-learn", "flower.jpg"),
+}
+# Held out: a cat's fur (texture, as Set14's baboon), a cup on a table (flat regions
+# and sharp rims), a flower (fine colour detail). Training sees a portrait, a rocket
+# and its landscape, a motorcycle and a temple.
+TRAIN_PHOTOS = ("astronaut", "rocket", "motorcycle", "china")
+TEST_PHOTOS = ("chelsea", "coffee", "flower")
+SPLIT_PHOTOS = {"train": TRAIN_PHOTOS, "test": TEST_PHOTOS}
+
+# Training patches: 64×64 high-res / 16×16 low-res, every 8 high-res pixels.
+TRAIN_PATCH_SIZE = (64, 64)
+TRAIN_STRIDE = 8
+# Test crops: the largest size every held-out photograph holds (chelsea is 300×451),
+# one centred crop per photograph.
+TEST_CROP_SIZE = (300, 448)
+PHOTO_SPLIT_SIZES = {"train": 14_640, "test": 3}
+
+
+def fashion_pairs(split, image_size=None, data_dir=None):
+    """Fashion-MNIST as `(low_res, high_res)` uint8 arrays.
+
+    Args:
+        split: "train" or "test".
+        image_size: the high-res `(height, width)`, multiples of 4; None gives 32×32
+            (28×28 padded with 2 pixels of background).
+        data_dir: where to look for Fashion-MNIST first.
+
+    Returns:
+        `(low_res, high_res)`: uint8 `(n, h/4, w/4, 1)` and `(n, h, w, 1)`.
+    """
+    image_size = tuple(image_size or fashion_mnist.PADDED_SIZE)
+    bicubic.check_scale(image_size, SCALE, "image_size")
+    images, _ = fashion_mnist.load_arrays(split, data_dir)
+    high_res = fashion_mnist.fit_to_size(images, image_size)
+    return bicubic.downscale(high_res, SCALE), high_res
+
+
+def open_fashion_split(request):
+    """A 'fashion-mnist-sr4' split: batches `(low_res, high_res)` in [-1, 1]."""
+    low_res, high_res = fashion_pairs(request.split, request.image_size, request.data_dir)
+    tf = pipeline.tensorflow()
+    stored_low = tf.constant(low_res)
+    stored_high = tf.constant(high_res)
+
+    def to_batch(indices):
+        return (
+            pipeline.fit_images(
+                tf.gather(stored_low, indices), channels=request.channels
+            ),
+            pipeline.fit_images(
+                tf.gather(stored_high, indices), channels=request.channels
+            ),
+        )
+
+    return pipeline.RowSplit(np.arange(len(high_res), dtype="int32"), None, to_batch)
+
+
+def load_photo(name):
+    """One of the shipped photographs as uint8 `(height, width, 3)`.
+
+    Args:
+        name: a key of `PHOTOS` ("astronaut", "chelsea", "china", ...).
+    """
+    package, item = PHOTOS[name]
+    if package == "scikit-learn":
+        from sklearn.datasets import load_sample_image
+
+        return np.asarray(load_sample_image(item), dtype=np.uint8)
+    try:
+        import skimage.data
+    except ImportError as error:
+        raise ImportError(
+            "'photos-sr4' reads photographs shipped with scikit-image: pip install "
+            "scikit-image."
+        ) from error
+    photo = getattr(skimage.data, item)()
+    # stereo_motorcycle() gives (left, right, disparity): the left view.
+    return np.asarray(photo[0] if isinstance(photo, tuple) else photo, dtype=np.uint8)
+
+
+@functools.lru_cache(maxsize=2)
+def photo_pairs(split):
+    """The split's photographs cropped to multiples of 4, and their low-res versions.
+
+    Returns:
+        A tuple of `(low_res, high_res)` uint8 arrays, one pair per photograph, in
+        the order of `SPLIT_PHOTOS[split]`.
+    """
+    pairs = []
+    for name in SPLIT_PHOTOS[split]:
+        photo = load_photo(name)
+        height, width = (side // SCALE * SCALE for side in photo.shape[:2])
+        high_res = photo[None, :height, :width]
+        pairs.append((bicubic.downscale(high_res, SCALE)[0], high_res[0]))
+    return tuple(pairs)
+
+
+def patch_positions(shapes, patch_size, stride=None):
+    """Top-left corners `(photo, top, left)` of the patches cut from each photograph.
+
+    Args:
+        shapes: `(height, width)` of each photograph.
+        patch_size: `(height, width)` of a patch.
+        stride: step between patches (overlapping patches); None cuts a centred grid
+            of non-overlapping tiles.
+
+    Returns:
+        int32 `(n, 3)`; corners are multiples of the scale, so that low-res patches
+        align with high-res ones.
+    """
+    rows = []
+    for index, (height, width) in enumerate(shapes):
+        tops = _starts(height, patch_size[0], stride)
+        lefts = _starts(width, patch_size[1], stride)
+        rows += [(index, top, left) for top in tops for left in lefts]
+    return np.asarray(rows, dtype="int32").reshape(-1, 3)
+
+
+def _starts(length, size, stride):
+    if stride is not None:
+        return range(0, length - size + 1, stride)
+    count = length // size
+    offset = (length - count * size) // 2 // SCALE * SCALE
+    return range(offset, offset + count * size, size)
+
+
+def open_photos_split(request):
+    """A 'photos-sr4' split: batches `(low_res, high_res)` in [-1, 1]."""
+    pairs = photo_pairs(request.split)
+    default = TRAIN_PATCH_SIZE if request.split == "train" else TEST_CROP_SIZE
+    patch_size = tuple(request.image_size or default)
+    bicubic.check_scale(patch_size, SCALE, "image_size")
+    _check_fits(patch_size, [high.shape[:2] for _, high in pairs], request.split)
+    stride = TRAIN_STRIDE if request.split == "train" else None
+    positions = patch_positions([high.shape[:2] for _, high in pairs], patch_size, stride)
+    tf = pipeline.tensorflow()
+    stored_low = tf.constant(_stack_padded([low for low, _ in pairs]))
+    stored_high = tf.constant(_stack_padded([high for _, high in pairs]))
+    low_size = (patch_size[0] // SCALE, patch_size[1] // SCALE)
+
+    def to_batch(rows):
+        high = _gather_patches(
+            stored_high, rows[:, 0], rows[:, 1], rows[:, 2], patch_size
+        )
+        low = _gather_patches(
+            stored_low, rows[:, 0], rows[:, 1] // SCALE, rows[:, 2] // SCALE, low_size
+        )
+        return (
+            pipeline.fit_images(low, channels=request.channels),
+            pipeline.fit_images(high, channels=request.channels),
+        )
+
+    return pipeline.RowSplit(positions, None, to_batch)
+
+
+def _check_fits(patch_size, shapes, split):
+    smallest = tuple(min(shape[axis] for shape in shapes) for axis in (0, 1))
+    if patch_size[0] > smallest[0] or patch_size[1] > smallest[1]:
+        raise ValueError(
+            f"image_size {patch_size} does not fit in every {split} photograph of "
+            f"'photos-sr4': the smallest is {smallest[0]}×{smallest[1]} (after "
+            f"cropping to multiples of {SCALE}). Use an image_size of at most that."
+        )
+
+
+def _stack_padded(images):
+    """Photographs of different sizes in one array, padded at the bottom and right."""
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    stacked = np.zeros((len(images), height, width, images[0].shape[-1]), np.uint8)
+    for index, image in enumerate(images):
+        stacked[index, : image.shape[0], : image.shape[1]] = image
+    return stacked
+
+
+def _gather_patches(stored, photos, tops, lefts, size):
+    """`(n, *size, channels)` patches of `stored` at the given corners."""
+    tf = pipeline.tensorflow()
+    height, width = size
+    rows = tops[:, None] + tf.range(height)[None, :]
+    columns = lefts[:, None] + tf.range(width)[None, :]
+    grid_shape = tf.stack([tf.shape(photos)[0], height, width])
+    indices = tf.stack(
+        [
+            tf.broadcast_to(photos[:, None, None], grid_shape),
+            tf.broadcast_to(rows[:, :, None], grid_shape),
+            tf.broadcast_to(columns[:, None, :], grid_shape),
+        ],
+        axis=-1,
+    )
+    return tf.gather_nd(stored, indices)
