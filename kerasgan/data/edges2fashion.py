@@ -63,6 +63,18 @@ def paired_arrays(split, image_size=None, data_dir=None):
     return edges.reshape(images.shape), images, np.asarray(labels).astype("int32")
 
 
+def class_labels(split, data_dir=None):
+    """The Fashion-MNIST classes of a split's images, in the dataset's order.
+
+    The target of translation accuracy: a translated edge map should be classified
+    as the garment it was drawn from.
+
+    Returns:
+        int32 `(n,)`.
+    """
+    return np.asarray(fashion_mnist.load_arrays(split, data_dir)[1]).astype("int32")
+
+
 def open_split(request):
     """An 'edges2fashion' split: rows are indices, batches `(edges, images)` in [-1, 1]."""
     edges, images, _ = paired_arrays(request.split, request.image_size, request.data_dir)

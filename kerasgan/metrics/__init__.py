@@ -1,5 +1,6 @@
 """Evaluation metrics: FID, KID, precision/recall, density/coverage, classifier score,
-mode coverage, on Inception or domain-classifier features; toy 2-D mode statistics.
+mode coverage, on Inception or domain-classifier features; toy 2-D mode statistics;
+image-to-image scores (PSNR, SSIM, bicubic baseline, translation accuracy, L1).
 
 Every result is a `MetricResult` that carries its N and its extractor.
 """
@@ -17,6 +18,16 @@ from kerasgan.metrics.evaluation import evaluate
 from kerasgan.metrics.extractors import FeatureExtractor
 from kerasgan.metrics.extractors import get_extractor
 from kerasgan.metrics.features import extract
+from kerasgan.metrics.image_quality import psnr
+from kerasgan.metrics.image_quality import rgb_to_y
+from kerasgan.metrics.image_quality import ssim
+from kerasgan.metrics.image_to_image import bicubic_upscale
+from kerasgan.metrics.image_to_image import evaluate_super_resolution
+from kerasgan.metrics.image_to_image import evaluate_translation
+from kerasgan.metrics.image_to_image import l1_distance
+from kerasgan.metrics.image_to_image import super_resolution_scores
+from kerasgan.metrics.image_to_image import translation_accuracy
+from kerasgan.metrics.image_to_image import translation_fid
 from kerasgan.metrics.inception_score import inception_score
 from kerasgan.metrics.kid import kid_from_features
 from kerasgan.metrics.mode_coverage import mode_coverage
