@@ -8,6 +8,7 @@ from kerasgan.models.lsgan.lsgan import LSGAN
 from kerasgan.models.network_gan import NetworkGAN
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan.sngan import SNGAN
+from kerasgan.models.srgan.srgan import SRGAN
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan.wgan import WGAN
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP
@@ -16,3 +17,5 @@ from kerasgan.models.networks import ConvGenerator
 from kerasgan.models.networks import MLPDiscriminator
 from kerasgan.models.networks import MLPGenerator
 from kerasgan.models.networks import MultiScaleDiscriminator
+from kerasgan.models.srgan.sr_discriminator import SRDiscriminator
+from kerasgan.models.srgan.srresnet_generator import SRResNetGenerator

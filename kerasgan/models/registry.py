@@ -33,6 +33,8 @@ from kerasgan.models.sagan import sagan_presets
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan import sngan_presets
 from kerasgan.models.sngan.sngan import SNGAN
+from kerasgan.models.srgan import srgan_presets
+from kerasgan.models.srgan.srgan import SRGAN
 from kerasgan.models.vanilla_gan import vanilla_gan_presets
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan import wgan_presets
@@ -182,6 +184,17 @@ _VARIANTS = (
         recipes=pix2pix_presets.RECIPES,
         task=TRANSLATE,
         tiny=pix2pix_presets.TINY,
+    ),
+    Variant(
+        "srgan",
+        SRGAN,
+        "SRGAN (Ledig et al. 2017): super-resolution, SRResNet G pre-trained on MSE, "
+        "VGG-style D, content loss on a pluggable network + 1e-3 × adversarial.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=srgan_presets.RECIPES,
+        task=TRANSLATE,
+        tiny=srgan_presets.TINY,
     ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}

@@ -65,6 +65,11 @@ class ImageTranslator(AdversarialModel, DataToData):
         out = np.concatenate(outputs).astype("float32")
         return out[0] if single else out
 
+    def shape_advice(self):
+        """What the error on images of the wrong shape advises."""
+        return ("Resize the images (e.g. kerasgan.data.load(..., image_size=...)) or "
+                "build the model for them.")
+
     def _checked_images(self, x, shape):
         x = np.asarray(x)
         if x.dtype == np.uint8:
@@ -77,8 +82,7 @@ class ImageTranslator(AdversarialModel, DataToData):
         if x.ndim != len(shape) + 1 or tuple(x.shape[1:]) != shape:
             raise ValueError(
                 f"{type(self).__name__} translates images of shape {shape}; got an array "
-                f"of shape {tuple(np.shape(x))}. Resize the images (e.g. "
-                "kerasgan.data.load(..., image_size=...)) or build the model for them."
+                f"of shape {tuple(np.shape(x))}. {self.shape_advice()}"
             )
         x = x.astype("float32")
         if x.size and (x.min() < -1 - RANGE_SLACK or x.max() > 1 + RANGE_SLACK):

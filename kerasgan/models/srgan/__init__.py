@@ -1,0 +1,1 @@
+"""SRGAN: photo-realistic single-image super-resolution (Ledig et al. 2017)."""

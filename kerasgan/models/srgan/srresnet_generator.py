@@ -1,0 +1,121 @@
+"""SRGAN's generator: SRResNet (Ledig et al. 2017, Figure 4)."""
+
+import math
+
+import keras
+from keras import layers
+
+from kerasgan.layers.pixel_shuffle import PixelShuffle
+from kerasgan.models import image_blocks
+from kerasgan.models.networks import Network
+
+UPSAMPLE_FACTOR = 2  # each sub-pixel block doubles the sides
+
+
+def check_scale(scale):
+    """The upscaling factor as an int: a power of two ≥ 2 (2, 4, 8, ...)."""
+    if isinstance(scale, bool) or int(scale) != scale or not (
+        scale >= 2 and image_blocks.is_power_of_two(int(scale))
+    ):
+        raise ValueError(
+            f"scale must be a power of two ≥ 2 (2, 4, 8): SRResNet upsamples with "
+            f"×2 sub-pixel blocks; got {scale!r}."
+        )
+    return int(scale)
+
+
+def prelu(dtype=None):
+    """PReLU with one learned slope per channel, as the paper's (and any image size)."""
+    return layers.PReLU(shared_axes=[1, 2], dtype=dtype)
+
+
+def conv_bn(x, filters, dtype=None):
+    """A 3×3 convolution (no bias) and batch norm."""
+    conv = image_blocks.conv(filters, 3, use_bias=False, dtype=dtype)
+    return image_blocks.normalized(x, conv, "batch", dtype)
+
+
+def residual_block(x, filters, dtype=None):
+    """conv3-BN-PReLU-conv3-BN, added to the block's input."""
+    skip = x
+    x = prelu(dtype)(conv_bn(x, filters, dtype))
+    x = conv_bn(x, filters, dtype)
+    return layers.Add(dtype=dtype)([skip, x])
+
+
+def subpixel_block(x, filters, dtype=None):
+    """×2: conv3 to 4·filters channels, PixelShuffle(2), PReLU (Shi et al. 2016)."""
+    x = image_blocks.conv(filters * UPSAMPLE_FACTOR**2, 3, dtype=dtype)(x)
+    x = PixelShuffle(UPSAMPLE_FACTOR, dtype=dtype)(x)
+    return prelu(dtype)(x)
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class SRResNetGenerator(Network):
+    """SRResNet: residual blocks at low resolution, then sub-pixel upsampling.
+
+    A 9×9 convolution with PReLU; `residual_blocks` blocks conv3-BN-PReLU-conv3-BN
+    with identity skips; conv3-BN added to the first convolution's output (the long
+    skip); log2(`scale`) blocks conv3 → PixelShuffle(2) → PReLU; a 9×9 convolution
+    to `output_channels` (Ledig et al. 2017, Figure 4). All the work but the last
+    blocks happens at low resolution.
+
+    The output is `tanh`: images in [-1, 1], the range of every kerasgan image and
+    of the high-resolution images the paper scales to [-1, 1] (§3.2), so an
+    upscaled image never leaves the range `translate()` promises and the
+    discriminator never sees values no real image has.
+
+    Weights start from N(0, 0.02) (the paper does not say; the reference
+    implementations use it).
+
+    Args:
+        low_res_shape: `(height, width, channels)` of the low-resolution input.
+        scale: the upscaling factor, a power of two ≥ 2.
+        filters: filters of every convolution at low resolution (64 in the paper).
+        residual_blocks: number of residual blocks (16 in the paper).
+        output_channels: channels of the output; default the input's.
+        name, dtype, **kwargs: `keras.Model` arguments.
+
+    Returns:
+        A model from `(batch, h, w, c)` to `(batch, h·scale, w·scale,
+        output_channels)`.
+
+    Example:
+
+    ```python
+    g = kerasgan.models.SRResNetGenerator((8, 8, 1), scale=4, residual_blocks=2)
+    g(np.zeros((2, 8, 8, 1), "float32")).shape  # (2, 32, 32, 1)
+    ```
+
+    Paper: https://arxiv.org/abs/1609.04802
+    """
+
+    def __init__(self, low_res_shape, scale=4, filters=64, residual_blocks=16,
+                 output_channels=None, name="generator", dtype=None, **kwargs):
+        low_res_shape = image_blocks.image_shape(low_res_shape, "low_res_shape")
+        scale = check_scale(scale)
+        output_channels = int(output_channels or low_res_shape[-1])
+        if int(residual_blocks) != residual_blocks or residual_blocks < 0:
+            raise ValueError(
+                f"residual_blocks must be an integer ≥ 0; got {residual_blocks!r}."
+            )
+        inputs = keras.Input(low_res_shape, name="low_res")
+        x = image_blocks.conv(filters, 9, dtype=dtype)(inputs)
+        x = long_skip = prelu(dtype)(x)
+        for _ in range(int(residual_blocks)):
+            x = residual_block(x, filters, dtype)
+        x = layers.Add(dtype=dtype)([long_skip, conv_bn(x, filters, dtype)])
+        for _ in range(int(math.log2(scale))):
+            x = subpixel_block(x, filters, dtype)
+        x = image_blocks.conv(output_channels, 9, dtype="float32")(x)
+        outputs = layers.Activation("tanh", dtype="float32")(x)
+        self._init_functional(inputs, outputs, dtype, name=name, **kwargs)
+        self.low_res_shape, self.scale = low_res_shape, scale
+        self.filters, self.residual_blocks = int(filters), int(residual_blocks)
+        self.output_channels = output_channels
+
+    def get_config(self):
+        return {**self._base_config(), "low_res_shape": self.low_res_shape,
+                "scale": self.scale, "filters": self.filters,
+                "residual_blocks": self.residual_blocks,
+                "output_channels": self.output_channels}
