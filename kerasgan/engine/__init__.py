@@ -8,4 +8,5 @@ from kerasgan.engine.phase import Phase
 from kerasgan.engine.protocols import DataToData
 from kerasgan.engine.protocols import LatentToData
 from kerasgan.engine.regularize import Regularize
+from kerasgan.engine import schedules
 from kerasgan.engine.stages import Stage, fit_stages

@@ -2,6 +2,7 @@
 
 from kerasgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kerasgan.layers.diff_augment import DiffAugment
+from kerasgan.layers.image_pool import ImagePool
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization

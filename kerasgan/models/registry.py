@@ -23,6 +23,8 @@ from kerasgan.models.acgan import acgan_presets
 from kerasgan.models.acgan.acgan import ACGAN
 from kerasgan.models.conditional_gan import conditional_gan_presets
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
+from kerasgan.models.cycle_gan import cycle_gan_presets
+from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.dcgan import dcgan_presets
 from kerasgan.models.dcgan.dcgan import DCGAN
 from kerasgan.models.lsgan import lsgan_presets
@@ -195,6 +197,17 @@ _VARIANTS = (
         recipes=srgan_presets.RECIPES,
         task=TRANSLATE,
         tiny=srgan_presets.TINY,
+    ),
+    Variant(
+        "cycle_gan",
+        CycleGAN,
+        "CycleGAN (Zhu et al. 2017): unpaired translation, two ResNet generators, two "
+        "PatchGAN Ds, least-squares, cycle and identity losses, a history pool of fakes.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=cycle_gan_presets.RECIPES,
+        task=TRANSLATE,
+        tiny=cycle_gan_presets.TINY,
     ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}

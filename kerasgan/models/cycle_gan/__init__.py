@@ -1,0 +1,1 @@
+"""CycleGAN: unpaired image-to-image translation (Zhu et al. 2017)."""
