@@ -16,7 +16,7 @@ def test_every_model_class_is_registered_once():
     exported = {
         obj
         for obj in vars(kerasgan.models).values()
-        if isinstance(obj, type) and issubclass(obj, kerasgan.GAN)
+        if isinstance(obj, type) and issubclass(obj, kerasgan.engine.AdversarialModel)
     }
     registered = [variant.cls for variant in registry.variants()]
     assert len(set(registered)) == len(registered)
@@ -38,7 +38,7 @@ def test_a_variant_lives_in_its_folder_with_its_page(name):
     assert f"`{name}`" in (REPO / "README.md").read_text()
 
 
-@pytest.mark.parametrize("name", registry.names())
+@pytest.mark.parametrize("name", registry.names(task=registry.GENERATE))
 def test_a_variant_builds_for_the_data_it_declares(name):
     variant = registry.get(name)
     assert variant.conditional == issubclass(variant.cls, kerasgan.models.ConditionalGAN)
@@ -50,6 +50,20 @@ def test_a_variant_builds_for_the_data_it_declares(name):
     if variant.data_ranks == registry.IMAGES:
         with pytest.raises(ValueError, match="height, width, channels"):
             variant.cls(latent_dim=4, data_shape=(2,), **small, **options)
+
+
+def test_tasks_split_the_variants_by_what_they_do():
+    generators = registry.names(task=registry.GENERATE)
+    translators = registry.names(task=registry.TRANSLATE)
+    assert set(generators) | set(translators) == set(registry.names())
+    assert not set(generators) & set(translators)
+    for name in generators:
+        assert issubclass(registry.get(name).cls, kerasgan.engine.LatentToData)
+    for name in translators:
+        assert issubclass(registry.get(name).cls, kerasgan.engine.DataToData)
+        assert registry.get(name).tiny, f"{name} declares no tiny test instance"
+    with pytest.raises(ValueError, match="task must be one of"):
+        registry.names(task="classify")
 
 
 def test_unknown_names_say_what_is_known():

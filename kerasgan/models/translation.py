@@ -77,11 +77,12 @@ class ImageTranslator(AdversarialModel, DataToData):
                 "translate() takes float images in [-1, 1]; got uint8 (0..255) images. "
                 "Scale them first: x.astype('float32') / 127.5 - 1."
             )
-        single = x.shape == shape
+        single = x.ndim == len(shape) and _fits(x.shape, shape)
         x = x[None] if single else x
-        if x.ndim != len(shape) + 1 or tuple(x.shape[1:]) != shape:
+        if x.ndim != len(shape) + 1 or not _fits(x.shape[1:], shape):
             raise ValueError(
-                f"{type(self).__name__} translates images of shape {shape}; got an array "
+                f"{type(self).__name__} translates images of shape {shape} (None: any "
+                f"size); got an array "
                 f"of shape {tuple(np.shape(x))}. {self.shape_advice()}"
             )
         x = x.astype("float32")
@@ -91,6 +92,13 @@ class ImageTranslator(AdversarialModel, DataToData):
                 "Scale them: x / 127.5 - 1 for 0..255, 2 * x - 1 for 0..1."
             )
         return x, single
+
+
+def _fits(actual, expected):
+    """Whether an array shape fits a network's input shape (None: any size)."""
+    return len(actual) == len(expected) and all(
+        e is None or a == e for a, e in zip(actual, expected)
+    )
 
 
 def _positive_int(value, name):
