@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import sys
 
 from kerasgan.models import registry
@@ -39,6 +40,13 @@ def _positive_int(text):
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer; got {text}")
+    return value
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number; got {text}")
     return value
 
 
@@ -106,8 +114,10 @@ def _train_parser(subparsers):
         "--n-critic", type=_positive_int, help="D steps per G step (default: variant's)"
     )
     variant_default = "default: the variant's optimizers (Adam 2e-4, β1 0.5 for dcgan)"
-    parser.add_argument("--g-lr", type=float, help=f"G learning rate; {variant_default}")
-    parser.add_argument("--d-lr", type=float, help="D learning rate (Adam)")
+    parser.add_argument(
+        "--g-lr", type=_positive_float, help=f"G learning rate; {variant_default}"
+    )
+    parser.add_argument("--d-lr", type=_positive_float, help="D learning rate (Adam)")
     parser.add_argument("--beta1", type=float, help="Adam beta_1")
     parser.add_argument(
         "--ema-decay",
@@ -121,10 +131,18 @@ def _train_parser(subparsers):
         "--every", type=_positive_int, default=1, help="epochs between sample grids"
     )
     parser.add_argument("--out", help="output folder (default: runs/<variant>)")
-    parser.add_argument(
+    run_folder = parser.add_mutually_exclusive_group()
+    run_folder.add_argument(
         "--resume",
         action="store_true",
-        help="continue a killed run in --out from its last finished epoch",
+        help="continue the run in --out from its last finished epoch (with the run's "
+        "arguments; see --out/arguments.json)",
+    )
+    run_folder.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the run in --out (without --resume or --overwrite, --out must "
+        "be empty or new)",
     )
     parser.add_argument(
         "--tensorboard", action="store_true", help="also log to --out/tensorboard"
@@ -249,6 +267,9 @@ def _run_train(args):
     from kerasgan.training import train_variant
 
     out = args.out or os.path.join("runs", args.variant)
+    # tf.data logs a failing pipeline function's whole traceback (a file that does
+    # not decode) as a C++ warning; main() reports the error in one line instead.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if not 0.0 <= args.ema_decay < 1.0:
         raise UsageError(f"--ema-decay must lie in [0, 1); got {args.ema_decay}.")
     print(
@@ -277,6 +298,7 @@ def _run_train(args):
         seed=args.seed,
         every=args.every,
         resume=args.resume,
+        overwrite=args.overwrite,
         tensorboard=args.tensorboard,
         verbose=args.verbose,
     )
@@ -441,18 +463,56 @@ def main(argv=None):
         _switch_backend(args.backend, argv)
     try:
         return args.run(args)
-    except (UsageError, FileNotFoundError) as error:
-        return _fail(error, USAGE)
-    except Unavailable as error:
-        return _fail(error, UNAVAILABLE)
-    except ValueError as error:  # kerasgan's own checks: unknown dataset, loss, ...
-        return _fail(error, USAGE)
-    except (FloatingPointError, ImportError, OSError, RuntimeError) as error:
-        return _fail(error, FAILED)
+    except Exception as error:
+        code = exit_code(error)
+        if code is None:
+            raise  # a bug: its traceback helps
+        return _fail(_one_message(error), code)
 
 
-def _fail(error, code):
-    print(f"kerasgan: error: {error}", file=sys.stderr)
+def exit_code(error):
+    """The exit code of an error the CLI reports in one line; None for any other."""
+    from kerasgan.utils.files import WriteError
+    from kerasgan.zoo.preset import PresetError
+
+    # A file that cannot be written or trusted is a failure, not a bad argument,
+    # though WriteError is a FileNotFoundError's kin and PresetError a ValueError.
+    if isinstance(error, (WriteError, PresetError)):
+        return FAILED
+    if isinstance(error, Unavailable):
+        return UNAVAILABLE
+    # ValueError: kerasgan's own checks (unknown dataset, loss, a used --out, ...).
+    if isinstance(error, (UsageError, FileNotFoundError, ValueError)):
+        return USAGE
+    failures = (FloatingPointError, ImportError, OSError, RuntimeError)
+    if isinstance(error, failures) or _is_tensorflow_error(error):
+        return FAILED
+    return None
+
+
+def _is_tensorflow_error(error):
+    # tf.data raises these (e.g. for a file a pipeline fails to decode); checked by
+    # module so that the CLI does not import TensorFlow on the other backends.
+    return type(error).__module__.startswith("tensorflow") and hasattr(error, "message")
+
+
+def _one_message(error):
+    """The message of `error`; for a TensorFlow error, the Python error inside it.
+
+    tf.data wraps an error raised in a pipeline's Python function in a message with
+    the whole traceback; its last "XError: message" line is the one that explains.
+    """
+    if not _is_tensorflow_error(error):
+        return str(error)
+    lines = [line.strip() for line in str(error.message).splitlines()]
+    explained = [line for line in lines if re.match(r"^\w*(Error|Exception): ", line)]
+    if not explained:
+        return lines[0] if lines else type(error).__name__
+    return explained[-1].split(": ", 1)[1]
+
+
+def _fail(message, code):
+    print(f"kerasgan: error: {message}", file=sys.stderr)
     return code
 
 

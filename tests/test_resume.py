@@ -1,13 +1,23 @@
 """Full-state resume: a run killed mid-training and resumed ends as an uninterrupted one."""
 
+import json
+import signal
 import subprocess
 import sys
 
 import numpy as np
+import pytest
 
+from conftest import adam_pair
+from conftest import random_images
 from conftest import subprocess_env
+from conftest import tiny_dcgan
+from conftest import to_numpy
 
 import keras
+from kerasgan import training
+from kerasgan.callbacks.run_backup import BackupError
+from kerasgan.callbacks.run_backup import RunBackup
 
 # Trains a tiny DCGAN (batch norm in G, dropout in D: RNG states matter) with an EMA
 # for 4 epochs of 4 steps; with CRASH_AFTER = k > 0 the process dies without any
@@ -76,3 +86,122 @@ def test_killed_and_resumed_run_equals_an_uninterrupted_run(tmp_path, monkeypatc
     # The step count and both optimizers' iterations: 4 epochs × 4 steps.
     iterations = [v for v in expected.values() if v.shape == () and v.dtype.kind == "i"]
     assert [int(i) for i in iterations] == [16, 16, 16]
+
+
+# ------------------------------------------------ run folders (kerasgan.training)
+# A toy run, 3 epochs of 3 steps; KILLED_RUN trains it in a subprocess that SIGKILLs
+# itself after epoch N ("2") or between the last epoch and the final files ("final").
+TOY = dict(
+    variant="vanilla_gan",
+    dataset="ring8",
+    epochs=3,
+    batch_size=32,
+    steps_per_epoch=3,
+    latent_dim=2,
+    verbose=0,
+)
+KILLED_RUN = """
+import json, os, signal, sys
+import keras
+from kerasgan import training
+
+out, kill_at, arguments = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+
+
+def kill(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class KillAfterEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if str(epoch + 1) == kill_at:
+            kill()  # after RunBackup, listed before it, saved this epoch
+
+
+make_callbacks = training._callbacks
+training._callbacks = lambda *args: [*make_callbacks(*args), KillAfterEpoch()]
+if kill_at == "final":
+    training.write_final_files = kill
+training.train_variant(out=out, **arguments)
+"""
+
+
+def _killed_run(out, kill_at):
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_RUN, str(out), kill_at, json.dumps(TOY)],
+        env=subprocess_env(keras.backend.backend()),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr[-3000:]
+
+
+def _final_state(out):
+    gan = keras.models.load_model(out / "model.keras")
+    return to_numpy(gan.variables + gan.optimizer.variables)
+
+
+@pytest.fixture(scope="module")
+def straight_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("straight")
+    training.train_variant(out=out, **TOY)
+    return _final_state(out)
+
+
+def _assert_same_state(out, straight_run):
+    got = _final_state(out)
+    assert len(got) == len(straight_run) > 10
+    for a, b in zip(got, straight_run):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_a_kill_after_the_last_epoch_loses_nothing(tmp_path, straight_run):
+    out = tmp_path / "run"
+    _killed_run(out, "final")
+    # The backup outlives fit() until the final files are written.
+    assert (out / "backup" / "latest.weights.h5").exists()
+    assert not (out / "model.keras").exists()
+    training.train_variant(out=out, resume=True, **TOY)
+    _assert_same_state(out, straight_run)
+    assert not (out / "backup").exists()
+    run = json.loads((out / "run.json").read_text())
+    assert set(run["final"]) >= {"d_loss", "g_loss"}  # from history.csv
+
+
+def test_a_truncated_checkpoint_falls_back_to_the_previous_one(tmp_path, straight_run):
+    out = tmp_path / "run"
+    _killed_run(out, "2")
+    latest = out / "backup" / "latest.weights.h5"
+    latest.write_bytes(latest.read_bytes()[:1000])  # a crash while it was written
+    with pytest.warns(UserWarning, match=r"latest\.weights\.h5\.bkp \(epoch 1\)"):
+        training.train_variant(out=out, resume=True, **TOY)
+    _assert_same_state(out, straight_run)
+
+
+def test_unusable_checkpoints_are_named_with_the_last_good_weights(tmp_path):
+    out = tmp_path / "run"
+    _killed_run(out, "2")
+    for name in ("latest.weights.h5", "latest.weights.h5.bkp"):
+        (out / "backup" / name).write_bytes(b"truncated")
+    with pytest.raises(BackupError) as error:
+        training.train_variant(out=out, resume=True, **TOY)
+    message = str(error.value)
+    assert "latest.weights.h5 (" in message and "latest.weights.h5.bkp (" in message
+    assert "last_good.weights.h5" in message and "--overwrite" in message
+
+
+def test_metadata_of_another_epoch_than_the_weights_is_refused(tmp_path):
+    # Weights of epoch 1 under metadata of epoch 2 would silently skip an epoch.
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    backup = RunBackup(tmp_path / "backup", steps_per_epoch=2)
+    gan.fit(random_images(16), batch_size=8, epochs=1, verbose=0, callbacks=[backup])
+    for name in ("training_metadata.json", "training_metadata.json.bkp"):
+        (tmp_path / "backup" / name).write_text('{"epoch": 2, "batch": 0}')
+    restored = tiny_dcgan()
+    restored.compile(**adam_pair())
+    resumed = RunBackup(tmp_path / "backup", steps_per_epoch=2)
+    resumed.set_model(restored)
+    with pytest.raises(BackupError, match=r"at step 2 but .*training_metadata\.json"):
+        resumed.restore()

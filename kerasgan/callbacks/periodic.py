@@ -2,6 +2,8 @@
 
 import keras
 
+from kerasgan.engine.validation import logs_are_finite
+
 
 def check_every(every):
     """Validates an epoch interval and returns it as an int."""
@@ -24,16 +26,27 @@ class PeriodicWriter(keras.callbacks.Callback):
         self.every = check_every(every)
         self.written = []
         self._epochs_seen = 0
+        self._diverged = False
+
+    def on_train_begin(self, logs=None):
+        self._diverged = False
 
     def on_epoch_end(self, epoch, logs=None):
+        if not logs_are_finite(logs):
+            # Training turned NaN/inf (the NonFiniteLossGuard stops it): a picture
+            # of those weights is all black, and would replace a good one.
+            self._diverged = True
+        if self._diverged:
+            return
         self._epochs_seen = epoch + 1
         if (epoch + 1) % self.every == 0:
             self.write(epoch + 1)
 
     def on_train_end(self, logs=None):
         # The last state of a run is always worth a picture, even off the interval.
-        if self._epochs_seen and self._epochs_seen % self.every:
+        if self._epochs_seen and self._epochs_seen % self.every and not self._diverged:
             self.write(self._epochs_seen)
 
     def write(self, epoch):
         raise NotImplementedError
+

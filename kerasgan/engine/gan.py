@@ -16,6 +16,17 @@ from kerasgan.layers.diff_augment import DiffAugment
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
+def count_argument(value, name):
+    """`value` as an int when it is a positive whole number; a ValueError otherwise.
+
+    `int()` alone would take 2.5 as 2, "3" as 3 and True as 1 without a word.
+    """
+    is_integer = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    if not is_integer or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
 class GAN(AdversarialModel, LatentToData):
     """A generative adversarial network trained with plain `fit()` on any Keras backend.
 
@@ -70,6 +81,7 @@ class GAN(AdversarialModel, LatentToData):
     ):
         if int(n_critic) < 1:
             raise ValueError(f"n_critic must be a positive integer; got {n_critic}.")
+        count_argument(latent_dim, "latent_dim")
         self.ema_generator = None
         super().__init__(
             networks={"generator": generator, "discriminator": discriminator},
@@ -442,8 +454,7 @@ class GAN(AdversarialModel, LatentToData):
 
     def latents_for(self, n, seed=None):
         """The NumPy latents `generate(n, seed)` uses."""
-        if int(n) < 1:
-            raise ValueError(f"n must be a positive number of samples; got {n}.")
+        n = count_argument(n, "n")
         rng = np.random.default_rng(seed)
         return rng.standard_normal((int(n), self.latent_dim)).astype("float32")
 
@@ -476,6 +487,7 @@ class GAN(AdversarialModel, LatentToData):
 
     def generate_from_latents(self, latents, labels=None, batch_size=256):
         """Runs `sampling_generator` (inference mode) on given latents, in batches."""
+        batch_size = count_argument(batch_size, "batch_size")
         labels = self.check_labels(labels, len(latents))
         outputs = []
         with backend.no_grad():

@@ -230,6 +230,11 @@ def _check_first_batch(dataset, specs, model_name):
             warn_on_data_range(float(array.min()), float(array.max()), spec, model_name)
 
 
+def logs_are_finite(logs):
+    """Whether every numeric value of a callback's `logs` is finite."""
+    return all(_is_finite(value) for value in (logs or {}).values())
+
+
 def _is_finite(value):
     try:
         return math.isfinite(float(value))
@@ -263,6 +268,7 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
         self.last_good_path = last_good_path
         self.last_good_epoch = None
         self.failure = None
+        self._epoch = 0
 
     @property
     def error(self):
@@ -275,11 +281,15 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
             "model.load_weights(path) restores them."
         )
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
     def on_train_batch_end(self, batch, logs=None):
         bad = {k: v for k, v in (logs or {}).items() if not _is_finite(v)}
         if bad and self.failure is None:
             self.failure = (
-                f"Training stopped at batch {batch}: non-finite values {bad}. "
+                f"Training stopped at epoch {self._epoch + 1}, batch {batch}: "
+                f"non-finite values {bad}. "
                 "Common causes: NaN/inf in the input data (check np.isfinite(x).all() "
                 "on every batch), a learning rate that is too high, or a diverging "
                 "loss; try a lower learning rate, gradient penalty or spectral norm."
@@ -287,7 +297,7 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
-        finite = all(_is_finite(v) for v in (logs or {}).values())
+        finite = logs_are_finite(logs)
         if self.last_good_path is None or self.failure is not None or not finite:
             return
         with atomic_path(self.last_good_path) as tmp:

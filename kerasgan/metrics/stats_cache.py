@@ -1,6 +1,9 @@
 """Real-data features, cached per (dataset, split, extractor, N) and content hash."""
 
 import hashlib
+import pathlib
+import warnings
+import zipfile
 
 import numpy as np
 
@@ -32,7 +35,8 @@ def real_images(dataset, split=None, num_samples=None, seed=0):
 def real_features(dataset, extractor, split=None, num_samples=None, seed=0):
     """Features of real images, computed once and cached.
 
-    The cache file is `<cache>/stats/<dataset>-<split>-<extractor>-<N>-<hash>.npz`;
+    The cache file is `<cache>/stats/<dataset>-<split>-<extractor>-<N>-<hash>.npz`
+    (its own sha256 beside it, checked before it is used);
     the hash covers the images' bytes and the extractor's weights, so changed data or
     weights never reuse stale features.
 
@@ -57,10 +61,48 @@ def real_features(dataset, extractor, split=None, num_samples=None, seed=0):
         / "stats"
         / f"{name}-{split}-{extractor.name}-{len(images)}-{digest.hexdigest()[:16]}.npz"
     )
-    if path.exists():
-        with np.load(path) as stored:
-            return dict(stored)
+    cached = read_cached(path)
+    if cached is not None:
+        return cached
     outputs = features.extract(extractor, images)
-    with atomic_path(path) as tmp:
-        np.savez(tmp, **outputs)
+    write_cached(path, outputs)
     return outputs
+
+
+def _digest_path(path):
+    return path.with_name(path.name + ".sha256")
+
+
+def write_cached(path, arrays):
+    """Writes `arrays` to `path` (.npz) and its sha256 beside it, both atomically."""
+    with atomic_path(path) as tmp:
+        np.savez(tmp, **arrays)
+    # Written second: a cache file without its digest is never trusted.
+    with atomic_path(_digest_path(path)) as tmp:
+        pathlib.Path(tmp).write_text(cache.sha256_of(path) + "\n")
+
+
+def read_cached(path):
+    """The arrays of a cache file written by `write_cached`; None if it is unusable.
+
+    A file that is missing its digest, does not match it (replaced or truncated) or
+    does not load is reported in a warning and computed again.
+    """
+    path = pathlib.Path(path)
+    if not path.exists():
+        return None
+    digest_path = _digest_path(path)
+    recorded = digest_path.read_text().strip() if digest_path.exists() else None
+    if recorded != cache.sha256_of(path):
+        warnings.warn(
+            f"{path} does not match its sha256 in {digest_path.name} (replaced, "
+            "truncated or written by an older kerasgan); computing it again.",
+            stacklevel=3,
+        )
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return dict(stored)
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        warnings.warn(f"{path} cannot be read ({error}); computing it again.", stacklevel=3)
+        return None

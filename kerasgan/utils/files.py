@@ -20,21 +20,61 @@ def atomic_path(path):
     ```
     """
     path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary name keeps the suffixes: Keras checks them (".keras", ".weights.h5").
-    suffix = "".join(path.suffixes)
-    stem = path.name[: len(path.name) - len(suffix)]
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}-tmp-", suffix=suffix)
-    os.close(handle)
+    tmp = _temporary_file_beside(path)
     try:
         yield tmp
         # mkstemp creates the file 0600; give it the mode a plain open() would, so
         # TensorBoard or a web server running as another user can read the outputs.
         os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as error:
+            raise WriteError(path, error) from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+class WriteError(OSError):
+    """A file kerasgan was asked to write could not be written (not a usage error).
+
+    Args:
+        path: the file.
+        error: the `OSError` behind it.
+    """
+
+    def __init__(self, path, error):
+        reason = error.strerror or str(error)
+        super().__init__(error.errno, f"Cannot write {path}: {reason}.")
+        self.path = pathlib.Path(path)
+
+    def __str__(self):
+        return self.strerror
+
+
+def _temporary_file_beside(path):
+    """Creates an empty temporary file in `path`'s folder (created if needed)."""
+    # The temporary name keeps the suffixes: Keras checks them (".keras", ".weights.h5").
+    suffix = "".join(path.suffixes)
+    stem = path.name[: len(path.name) - len(suffix)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{stem}-tmp-", suffix=suffix
+        )
+    except OSError as error:
+        raise WriteError(path, error) from None
+    os.close(handle)
+    return tmp
+
+
+def check_writable(folder):
+    """Raises `WriteError` now unless files can be created in `folder` (made if needed).
+
+    Long jobs call it before they start, not at their first write.
+    """
+    probe = pathlib.Path(folder) / ".kerasgan-write-check"
+    os.remove(_temporary_file_beside(probe))
 
 
 def _current_umask():

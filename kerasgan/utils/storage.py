@@ -7,12 +7,37 @@ zoo (downloads, preset hashes); it lives here, below both, so neither imports th
 import hashlib
 import os
 import pathlib
+import stat
 
 
 def cache_dir():
     """`$KERASGAN_CACHE`, else `~/.cache/kerasgan`."""
     default = pathlib.Path("~/.cache/kerasgan").expanduser()
     return pathlib.Path(os.environ.get("KERASGAN_CACHE", default)).expanduser()
+
+
+def private_folder(path):
+    """Creates `path` readable and writable by this user only, and returns it.
+
+    Downloads go there: a folder others can write to would let them choose the
+    files kerasgan reads. An existing folder of this user is made private; one owned
+    by another user is refused.
+
+    Raises:
+        PermissionError: `path` is a link or belongs to another user.
+    """
+    path = pathlib.Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(path)
+    owner_is_other = hasattr(os, "getuid") and info.st_uid != os.getuid()
+    if stat.S_ISLNK(info.st_mode) or owner_is_other:
+        raise PermissionError(
+            f"{path} is a link or belongs to another user; kerasgan keeps downloads "
+            "in a folder of yours only. Set KERASGAN_CACHE to a folder of your own."
+        )
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, 0o700)
+    return path
 
 
 def zoo_root():

@@ -41,6 +41,18 @@ def read_json(path):
         raise PresetError(f"{path} is not valid JSON ({error}).") from None
 
 
+def read_metadata(directory):
+    """A preset's `metadata.json`, which must hold a JSON object."""
+    path = pathlib.Path(directory) / METADATA
+    metadata = read_json(path)
+    if not isinstance(metadata, dict):
+        raise PresetError(
+            f"{path} holds a JSON {type(metadata).__name__}; a preset's metadata is "
+            "an object (written by `gan.save_to_preset`)."
+        )
+    return metadata
+
+
 def reference_slice(gan_or_samples):
     """A small, backend-independent fingerprint of a model's samples.
 
@@ -140,7 +152,7 @@ def rehash_preset(directory, metadata=None, extra_files=()):
     """
     directory = pathlib.Path(directory)
     if metadata is None:
-        metadata = read_json(directory / METADATA)
+        metadata = read_metadata(directory)
     names = sorted({*REQUIRED, *metadata.get("files", {}), *extra_files})
     for name in names:
         _check_file_name(name, directory)
@@ -175,14 +187,25 @@ def verify_preset(directory):
             f"{directory} is not a kerasgan preset: it has no {METADATA}. Write presets "
             "with `gan.save_to_preset(directory)`."
         )
-    metadata = read_json(directory / METADATA)
+    metadata = read_metadata(directory)
     files = metadata.get("files", {})
+    if not isinstance(files, dict):
+        raise PresetError(
+            f"{directory / METADATA}: \"files\" is a {type(files).__name__}; "
+            "expected an object of file names and sha256 digests."
+        )
     for name in REQUIRED:
         if name not in files:
             raise PresetError(f"{directory / METADATA} records no sha256 for {name}.")
     for name, expected in files.items():
         _check_file_name(name, directory)
         path = directory / name
+        if path.is_symlink():
+            # A link could point anywhere: hashing it would vouch for a file outside.
+            raise PresetError(
+                f"{path} is a symbolic link; a preset's files are plain files inside "
+                "its folder. Replace the link with a copy of the file."
+            )
         if not path.is_file():
             raise PresetError(f"{path} is missing; the preset lists it in {METADATA}.")
         actual = sha256_of(path)

@@ -14,7 +14,9 @@ import re
 import keras
 
 from kerasgan.utils.storage import cache_dir
+from kerasgan.utils.storage import private_folder
 from kerasgan.utils.storage import zoo_root
+from kerasgan.zoo import archives
 from kerasgan.zoo import preset as preset_lib
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -54,7 +56,7 @@ def resolve(preset, sha256=None):
     Returns:
         A `pathlib.Path` to the preset folder.
     """
-    text = os.fspath(preset)
+    text = _checked_text(preset)
     if text.startswith(URL_SCHEMES):
         return _download(text, sha256)
     if "://" in text:
@@ -64,38 +66,87 @@ def resolve(preset, sha256=None):
         )
     if NAME.match(text) and text not in NOT_ENTRIES:
         built_in = zoo_root() / text
-        if (built_in / preset_lib.METADATA).is_file():
+        if _is_folder(built_in) and (built_in / preset_lib.METADATA).is_file():
             return built_in
     folder = pathlib.Path(text).expanduser()
-    if folder.is_dir():
+    if _is_folder(folder):
         return folder
-    raise ValueError(f"Unknown preset {text!r}. " + _accepted_forms())
+    raise ValueError(f"Unknown preset {_shortened(text)}. " + _accepted_forms())
+
+
+def _checked_text(preset):
+    """`preset` as text; an empty one would resolve to the current folder."""
+    if not isinstance(preset, (str, os.PathLike)):
+        raise TypeError(
+            f"A preset is a name, folder or URL string; got {type(preset).__name__}."
+        )
+    text = os.fspath(preset)
+    if not text.strip():
+        raise ValueError("The preset name is empty. " + _accepted_forms())
+    return text
+
+
+def _is_folder(path):
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the file system, a path through a file
+        return False
+
+
+def _shortened(text, limit=120):
+    """`repr(text)`, cut to `limit` characters: error messages stay readable."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
 
 
 def _download(url, sha256):
+    """The preset folder of an archive at `url`, downloaded and extracted once.
+
+    The archive is checked against `sha256` by `keras.utils.get_file`; the folder it
+    is extracted into is used only while its files are exactly the archive's (a file
+    planted there, or a changed one, gets the folder extracted again).
+    """
     if not sha256 or not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
         raise preset_lib.PresetError(
             f"Loading {url} needs its sha256 (64 hex digits): "
             "kerasgan.zoo.load(url, sha256=...)."
         )
+    folder = private_folder(cache_dir() / "zoo")
+    archive = _fetch(url, sha256, folder)
+    extracted = archives.extract_checked(archive, folder / f"{sha256[:16]}_preset")
+    return _preset_folder_in(extracted, url)
+
+
+def _fetch(url, sha256, folder):
+    """Downloads `url` into `folder` (once); a file with another sha256 is deleted."""
     suffix = ".zip" if url.endswith(".zip") else ".tar.gz"
-    path = keras.utils.get_file(
-        fname=f"{sha256[:16]}{suffix}",
-        origin=url,
-        file_hash=sha256,
-        hash_algorithm="sha256",
-        extract=True,
-        cache_dir=str(cache_dir()),
-        cache_subdir="zoo",
-    )
-    return _preset_folder_in(pathlib.Path(path), url)
+    target = folder / f"{sha256[:16]}{suffix}"
+    try:
+        # `cache_dir` exists and is writable, so get_file keeps to it instead of
+        # falling back to the shared /tmp/.keras.
+        return pathlib.Path(
+            keras.utils.get_file(
+                fname=target.name,
+                origin=url,
+                file_hash=sha256,
+                hash_algorithm="sha256",
+                cache_dir=str(folder.parent),
+                cache_subdir=folder.name,
+            )
+        )
+    except ValueError as error:
+        # get_file leaves a file that failed its hash check in the cache.
+        target.unlink(missing_ok=True)
+        raise preset_lib.PresetError(
+            f"The file at {url} does not match sha256={sha256}: {error} Check the "
+            "URL and the sha256 you were given."
+        ) from None
 
 
 def _preset_folder_in(path, url):
     """The preset folder inside an extracted archive (itself or its only subfolder)."""
-    candidates = (
-        [path, *(p for p in path.iterdir() if p.is_dir())] if path.is_dir() else []
-    )
+    candidates = [path, *(p for p in path.iterdir() if p.is_dir())]
     for candidate in candidates:
         if (candidate / preset_lib.METADATA).is_file():
             return candidate
@@ -133,7 +184,7 @@ def info(preset, sha256=None):
         A dict: the metadata plus "name", "path", "metrics" (or None) and "card".
     """
     folder = resolve(preset, sha256)
-    metadata = preset_lib.read_json(folder / preset_lib.METADATA)
+    metadata = preset_lib.read_metadata(folder)
     metrics_file = folder / "metrics.json"
     card = folder / "README.md"
     return {
