@@ -44,6 +44,19 @@ class ImageTranslator(AdversarialModel, DataToData):
         """The network `translate(x, direction)` runs."""
         raise NotImplementedError
 
+    @classmethod
+    def for_data_shapes(cls, shapes, **kwargs):
+        """An instance for batches whose elements have `shapes` (what
+        `kerasgan.training` builds from a dataset); `kwargs` are constructor
+        arguments."""
+        raise NotImplementedError(f"{cls.__name__} must define for_data_shapes().")
+
+    def run_optimizers(self, total_steps):
+        """The optimizers of a run of `total_steps` steps: the defaults, unless a
+        model's schedule depends on the run's length (CycleGAN's decay)."""
+        del total_steps
+        return self.default_optimizers()
+
     def translate(self, x, direction=None, batch_size=64):
         """Translates images in [-1, 1] (NumPy, `(n, h, w, c)` or one `(h, w, c)`).
 

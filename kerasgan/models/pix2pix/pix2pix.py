@@ -68,6 +68,10 @@ class Pix2Pix(ImageTranslator):
         self.l1_weight, self.adversarial_weight = float(l1_weight), float(adversarial_weight)
         self.loss = losses.get(loss)
 
+    @classmethod
+    def for_data_shapes(cls, shapes, **kwargs):
+        return cls(data_shape=shapes[0], target_shape=shapes[1], **kwargs)
+
     def default_optimizers(self):
         """The paper's (§3.3, Appendix 6.2): Adam(2e-4, β1=0.5) for G and D."""
         return {"g": keras.optimizers.Adam(2e-4, beta_1=0.5),

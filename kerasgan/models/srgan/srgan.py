@@ -283,6 +283,12 @@ class SRGAN(ImageTranslator):
         ]
 
     # --------------------------------------------------------------- compile
+    @classmethod
+    def for_data_shapes(cls, shapes, **kwargs):
+        """From `(low_res, high_res)` shapes: the scale is their ratio."""
+        low, high = shapes
+        return cls(scale=high[0] // low[0], data_shape=high, **kwargs)
+
     def paper_optimizers(self):
         """The paper's (§3.2): Adam(1e-4, β1=0.9) for G and D."""
         return {key: keras.optimizers.Adam(1e-4, beta_1=0.9) for key in OPTIMIZER_KEYS}
