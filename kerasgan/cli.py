@@ -193,6 +193,37 @@ def _interpolate_parser(subparsers):
     parser.set_defaults(run=_run_interpolate)
 
 
+def _translate_parser(subparsers, name="translate"):
+    upscale = name == "upscale"
+    parser = _add_command(
+        subparsers,
+        name,
+        "upscale images with a super-resolution model" if upscale
+        else "translate images with an image-to-image model",
+        f"{'Upscale' if upscale else 'Translate'} an image file, or every image at the "
+        "top of a folder, with a zoo entry, a preset folder or RUN/model.keras "
+        f"({'SRGAN' if upscale else 'Pix2Pix, CycleGAN, SRGAN'}). Images are fitted "
+        "to the model's input size and channels; outputs are PNGs.",
+    )
+    _add_model_argument(parser)
+    parser.add_argument("input", help="an image file or a folder of images")
+    parser.add_argument(
+        "--out",
+        help="the output PNG (a file input) or folder (a folder input); default: "
+        f"<input name>_{'upscaled' if upscale else 'translated'}[.png] here",
+    )
+    if not upscale:
+        parser.add_argument(
+            "--direction", choices=("a_to_b", "b_to_a"),
+            help="CycleGAN's direction (default a_to_b); other models translate one way",
+        )
+    parser.set_defaults(run=_run_translate, upscale=upscale)
+
+
+def _upscale_parser(subparsers):
+    _translate_parser(subparsers, "upscale")
+
+
 def _evaluate_parser(subparsers):
     parser = _add_command(
         subparsers,
@@ -255,6 +286,8 @@ def build_parser():
         _sample_parser,
         _interpolate_parser,
         _evaluate_parser,
+        _translate_parser,
+        _upscale_parser,
         _zoo_parser,
     ):
         add(subparsers)
@@ -385,6 +418,33 @@ def _run_sample(args):
     labels = fixed_labels(gan, args.n)
     save_samples(gan.generate(args.n, seed=args.seed, labels=labels), args.out)
     print(f"wrote {args.out} (backend {keras.backend.backend()})")
+    return OK
+
+
+def _run_translate(args):
+    import keras
+
+    from kerasgan.translate_images import translate_files
+
+    model = load_run(args.run_dir)
+    if args.upscale and not hasattr(model, "upscale"):
+        raise UsageError(
+            f"{args.run_dir} holds a {type(model).__name__}, not a super-resolution "
+            "model: use `kerasgan translate` for it."
+        )
+    direction = getattr(args, "direction", None)
+    directions = getattr(type(model), "directions", (None,))
+    if direction is None and directions != (None,):
+        direction = directions[0]  # CycleGAN: a_to_b
+    try:
+        written = translate_files(
+            model, args.input, args.out, direction,
+            suffix="upscaled" if args.upscale else "translated",
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    where = written[0] if len(written) == 1 else f"{len(written)} images in {written[0].parent}"
+    print(f"wrote {where} (backend {keras.backend.backend()})")
     return OK
 
 

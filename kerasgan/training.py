@@ -28,6 +28,7 @@ from kerasgan import callbacks as callbacks_lib
 from kerasgan import data as data_lib
 from kerasgan.callbacks.loss_plot import read_history_csv
 from kerasgan.callbacks.run_backup import RunBackup
+from kerasgan.engine.protocols import DataToData
 from kerasgan.models import registry
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import check_writable
@@ -66,6 +67,10 @@ def build_variant(
         **options: further constructor arguments (e.g. `g_filters`, `num_classes`).
     """
     entry = registry.get(variant)
+    if entry.task == registry.TRANSLATE:
+        # Pix2Pix, CycleGAN and SRGAN translate with the trained generators, as
+        # their papers do: no EMA copy.
+        return build_translator(entry, data_shape, seed, **options)
     if len(data_shape) not in entry.data_ranks:
         raise ValueError(
             f"{variant} trains on {entry.data}; the data has examples of shape "
@@ -80,6 +85,33 @@ def build_variant(
             "output_activation", "linear" if len(data_shape) == 1 else "tanh"
         )
     return entry.cls(data_shape=data_shape, **common)
+
+
+def build_translator(entry, shapes, seed, **options):
+    """An image-to-image variant for batches of `shapes` (one shape per element).
+
+    The element shapes come from the dataset: `(source, target)` for Pix2Pix,
+    `(domain_a, domain_b)` for CycleGAN, `(low_res, high_res)` for SRGAN.
+    """
+    shapes = tuple(tuple(shape) for shape in shapes)
+    names = entry.cls.input_names
+    if len(shapes) != len(names) or any(len(shape) != 3 for shape in shapes):
+        raise ValueError(
+            f"{entry.name} trains on {entry.data}: batches of {len(names)} images "
+            f"({', '.join(names)}); the data has elements of shapes {list(shapes)}."
+        )
+    return entry.cls.for_data_shapes(shapes, seed=seed, **options)
+
+
+def compile_translator(model, total_steps, **techniques):
+    """Compiles an image-to-image variant with its paper's optimizers for the run.
+
+    `total_steps` matters where the optimizers decay over the run (CycleGAN's
+    learning rate falls linearly to 0 over the second half); `techniques` go to
+    `compile` (e.g. SRGAN's `content_network`).
+    """
+    model.compile(optimizers=model.run_optimizers(total_steps), **techniques)
+    return model
 
 
 def compile_variant(
@@ -162,6 +194,7 @@ def train_variant(
     overwrite=False,
     tensorboard=False,
     verbose=1,
+    init_from=None,
 ):
     """Trains `variant` on `dataset` and writes a run folder (see the module docstring).
 
@@ -181,6 +214,12 @@ def train_variant(
             with `cosine`).
         overwrite: replace the run in `out`. Without `resume` or `overwrite`, `out`
             must be empty or new.
+        init_from: a preset (zoo name or folder) whose networks of the same names
+            and shapes the model starts from (SRGAN from its SRResNet).
+
+    An image-to-image variant (`registry.TRANSLATE`) is built for the dataset's
+    element shapes and compiled with its paper's optimizers for the run
+    (`model.run_optimizers(total_steps)`); `techniques` go to its `compile`.
 
     Returns:
         `(gan, history)`.
@@ -206,10 +245,14 @@ def train_variant(
         "seed": seed,
         "backend": keras.backend.backend(),
     }
+    if init_from:
+        arguments["init_from"] = str(init_from)
     check_optimizer_arguments(g_lr, d_lr, beta1)
     prepare_run_folder(out, arguments, resume=resume, overwrite=overwrite)
     keras.utils.set_random_seed(seed)
-    ds, steps, data_shape = _training_data(dataset, batch_size, steps_per_epoch, seed)
+    ds, steps, shapes = _training_data(dataset, batch_size, steps_per_epoch, seed)
+    translates = registry.get(variant).task == registry.TRANSLATE
+    data_shape = shapes if translates else shapes[0]
     gan = build_variant(
         variant,
         data_shape,
@@ -219,16 +262,21 @@ def train_variant(
         ema_decay or None,
         **(options or {}),
     )
-    compile_variant(
-        gan,
-        loss,
-        gradient_penalty,
-        g_lr,
-        d_lr,
-        beta1,
-        cosine_steps=epochs * steps if cosine else None,
-        **(techniques or {}),
-    )
+    if translates:
+        compile_translator(gan, epochs * steps, **_attachments(techniques))
+    else:
+        compile_variant(
+            gan,
+            loss,
+            gradient_penalty,
+            g_lr,
+            d_lr,
+            beta1,
+            cosine_steps=epochs * steps if cosine else None,
+            **(techniques or {}),
+        )
+    if init_from:
+        load_networks_from(gan, init_from)
     backup = RunBackup(out / "backup", steps, hint=_last_good_hint(out))
     backup.set_model(gan)
     finished = backup.restore()
@@ -239,7 +287,7 @@ def train_variant(
         epochs=epochs,
         steps_per_epoch=steps,
         verbose=verbose,
-        callbacks=_callbacks(out, backup, data_shape, seed, every, tensorboard),
+        callbacks=_callbacks(out, backup, gan, dataset, seed, every, tensorboard),
     )
     seconds = time.perf_counter() - start
     write_final_files(gan, out, arguments, steps, seconds)
@@ -261,9 +309,7 @@ def write_final_files(gan, out, arguments, steps, seconds):
         epochs=arguments["epochs"],
         batch_size=arguments["batch_size"],
         steps_per_epoch=steps,
-        loss=gan.adversarial_loss.name,
-        gradient_penalty=gan.get_compile_config()["gradient_penalty"],
-        n_critic=gan.n_critic,
+        **_loss_settings(gan),
         options=arguments["options"],
         techniques=arguments["techniques"],
         cosine=arguments["cosine"],
@@ -275,6 +321,18 @@ def write_final_files(gan, out, arguments, steps, seconds):
     )
     write_json(out / "run.json", run)
     gan.save_to_preset(out / "preset", {"dataset": arguments["dataset"]})
+
+
+def _loss_settings(gan):
+    """The loss, penalty and n_critic of a latent GAN's run (translators declare
+    their losses in their config)."""
+    if isinstance(gan, DataToData):
+        return {}
+    return dict(
+        loss=gan.adversarial_loss.name,
+        gradient_penalty=gan.get_compile_config()["gradient_penalty"],
+        n_critic=gan.n_critic,
+    )
 
 
 def prepare_run_folder(out, arguments, resume=False, overwrite=False):
@@ -384,17 +442,20 @@ def _training_data(dataset, batch_size, steps_per_epoch, seed):
     ds = data_lib.load(
         dataset, split="train", batch_size=batch_size, shuffle=True, seed=seed
     )
-    spec = ds.element_spec[0] if isinstance(ds.element_spec, tuple) else ds.element_spec
+    specs = ds.element_spec if isinstance(ds.element_spec, tuple) else (ds.element_spec,)
     steps = int(steps_per_epoch or ds.cardinality())
     if steps < 1:
         raise ValueError(
             f"{dataset!r} gives no full batch of {batch_size}; lower --batch-size."
         )
-    return ds.repeat(), steps, tuple(spec.shape[1:])
+    shapes = tuple(tuple(spec.shape[1:]) for spec in specs)
+    return ds.repeat(), steps, shapes
 
 
-def _callbacks(out, backup, data_shape, seed, every, tensorboard):
-    images = len(data_shape) == 3
+def _callbacks(out, backup, gan, dataset, seed, every, tensorboard):
+    if isinstance(gan, DataToData):
+        return _translator_callbacks(out, backup, gan, dataset, every, tensorboard)
+    images = len(gan.data_shape) == 3
     callbacks = [
         callbacks_lib.NonFiniteLossGuard(out / "last_good.weights.h5"),
         backup,
@@ -409,3 +470,89 @@ def _callbacks(out, backup, data_shape, seed, every, tensorboard):
     if tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
     return callbacks
+
+
+#: Input → output pairs a translator's sample grids show, from the test split.
+SAMPLE_PAIRS = 16
+
+
+def _translator_callbacks(out, backup, model, dataset, every, tensorboard):
+    inputs, targets = sample_pairs(dataset, SAMPLE_PAIRS)
+    callbacks = [
+        callbacks_lib.NonFiniteLossGuard(out / "last_good.weights.h5"),
+        backup,
+        callbacks_lib.SampleGrid(out / "samples", every=every, inputs=inputs, targets=targets),
+        callbacks_lib.LossPlot(out / "losses.png", csv_path=out / "history.csv"),
+    ]
+    if tensorboard:
+        callbacks.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
+    return callbacks
+
+
+def sample_pairs(dataset, n):
+    """The first `n` (input, target) pairs of `dataset`'s test split (train if none):
+    the fixed pairs of a translator's sample grids. For unpaired data the "target"
+    is an unrelated image of the other domain."""
+    try:
+        ds = data_lib.load(dataset, split="test", batch_size=n, shuffle=False)
+    except ValueError:
+        ds = data_lib.load(dataset, split="train", batch_size=n, shuffle=False)
+    first, second = next(iter(ds))[:2]
+    return first.numpy(), second.numpy()
+
+
+def _attachments(techniques):
+    """`compile` arguments of a translator: a content network named in the recipe
+    (SRGAN's `content_network`) is built here, where kerasgan.metrics may be used."""
+    techniques = dict(techniques or {})
+    name = techniques.pop("content_network", None)
+    if name is not None:
+        techniques["content_network"] = content_network(name)
+    return techniques
+
+
+def content_network(name):
+    """A network mapping images in [-1, 1] to features, by name, for SRGAN.
+
+    `"fashion-mnist-classifier"`: the penultimate features of the shipped
+    Fashion-MNIST domain classifier (28×28 grey; 32×32 inputs are cropped by 2 px,
+    the padding the datasets add).
+    """
+    from kerasgan.metrics import domain_classifier
+
+    if name != "fashion-mnist-classifier":
+        raise ValueError(
+            f"Unknown content network {name!r}; the recipes know "
+            "'fashion-mnist-classifier'. Attach your own with "
+            "model.compile(content_network=...)."
+        )
+    classifier, _ = domain_classifier.load_classifier("fashion-mnist")
+    features = classifier.get_layer(domain_classifier.FEATURE_LAYER).output
+    inputs = keras.Input((32, 32, 1))
+    cropped = keras.layers.Cropping2D(2)(inputs)
+    extractor = keras.Model(classifier.inputs, features)
+    extractor.trainable = False
+    return keras.Model(inputs, extractor(cropped), name=name)
+
+
+def load_networks_from(model, preset):
+    """Starts `model` from the networks of a preset (a zoo name, a folder or a run's
+    `preset/`): every network of the preset with the same name and shapes is copied
+    (SRGAN from its SRResNet; a fine-tuned model from a zoo entry)."""
+    from kerasgan import zoo
+
+    source = zoo.load(str(preset))
+    copied = []
+    for name, network in model.networks.items():
+        other = source.networks.get(name)
+        if other is not None and [w.shape for w in other.weights] == [
+            w.shape for w in network.weights
+        ]:
+            network.set_weights(other.get_weights())
+            copied.append(name)
+    if not copied:
+        raise ValueError(
+            f"{preset} has no network of {type(model).__name__}'s names and shapes "
+            f"({', '.join(model.network_names)}); nothing to start from."
+        )
+    return copied

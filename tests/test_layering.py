@@ -21,13 +21,14 @@ PACKAGE = pathlib.Path(kerasgan.__file__).parent
 # Lowest first. A package or top-level module (cli.py, training.py, version.py) not
 # listed here is itself a violation: declare it where it belongs.
 LAYERS = (
-    ("version",),  # __version__, for every layer
+    ("version", "tf_logs"),  # __version__; TensorFlow's log level, before any import
     ("backend", "utils"),  # framework adapters; files, images, cache folders
     ("data", "layers", "losses"),
     ("engine",),  # AdversarialModel, GAN, phases
     ("metrics", "models"),  # models: the variants and their registry
     ("callbacks", "zoo"),
-    ("training", "testing"),  # `kerasgan train`'s runs; the variants' test harness
+    # `kerasgan train`'s runs; the variants' test harness; `kerasgan translate`'s files
+    ("training", "testing", "translate_images"),
     ("cli",),
 )
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}

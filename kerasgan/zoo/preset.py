@@ -13,6 +13,7 @@ import re
 import keras
 import numpy as np
 
+from kerasgan.engine.protocols import DataToData
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import write_json
 from kerasgan.utils.labels import fixed_labels
@@ -63,7 +64,9 @@ def reference_slice(gan_or_samples):
         A flat float list: every second pixel of two images, or all coordinates.
     """
     samples = gan_or_samples
-    if not isinstance(samples, np.ndarray):
+    if isinstance(samples, DataToData):
+        samples = samples.translate(reference_inputs(samples))
+    elif not isinstance(samples, np.ndarray):
         gan = gan_or_samples
         samples = gan.generate(
             REFERENCE_N, seed=REFERENCE_SEED, labels=fixed_labels(gan, REFERENCE_N)
@@ -73,13 +76,20 @@ def reference_slice(gan_or_samples):
     return [round(float(v), 6) for v in samples.reshape(-1)]
 
 
+def reference_inputs(model):
+    """The fixed inputs a data-to-data model's reference slice translates: uniform
+    noise in [-1, 1] of its input shape, from a NumPy generator seeded
+    `REFERENCE_SEED` (the same numbers on every backend)."""
+    shape = tuple(model.data_spec()[0].shape)
+    rng = np.random.default_rng(REFERENCE_SEED)
+    return rng.uniform(-1, 1, (REFERENCE_N,) + shape).astype("float32")
+
+
 def parameter_counts(gan):
-    counts = {
-        "generator": gan.generator.count_params(),
-        "discriminator": gan.discriminator.count_params(),
-    }
-    if gan.ema_generator is not None:
-        counts["ema_generator"] = gan.ema_generator.count_params()
+    """Parameters per network: `{"generator": ..., "discriminator": ..., "ema_generator": ...}`."""
+    counts = {name: network.count_params() for name, network in gan.networks.items()}
+    for name in gan.ema_network_names:
+        counts[f"ema_{name}"] = getattr(gan, f"ema_{name}").count_params()
     return counts
 
 
