@@ -98,7 +98,9 @@ class ImagePool(keras.layers.Layer):
         returned = ops.where(self._per_image(swapping), found, images)
         # Each slot ends with the last image of the batch that wrote to it.
         slots = ops.arange(self.pool_size, dtype="int32")
-        slot_written = ops.logical_and(ops.equal(slots[:, None], slot[None, :]), writes[None, :])
+        slot_written = ops.logical_and(
+            ops.equal(slots[:, None], slot[None, :]), writes[None, :]
+        )
         rewritten, last_writer = _last_true(slot_written, order)
         new_pool = ops.where(
             self._per_image(rewritten), ops.take(images, last_writer, axis=0), pool
@@ -120,4 +122,5 @@ class ImagePool(keras.layers.Layer):
 def _last_true(mask, order):
     """Per row of `mask`: whether any entry is true, and the largest such column."""
     candidates = ops.where(mask, order[None, :], -1)
-    return ops.any(mask, axis=1), ops.cast(ops.maximum(ops.max(candidates, axis=1), 0), "int32")
+    last = ops.maximum(ops.max(candidates, axis=1), 0)
+    return ops.any(mask, axis=1), ops.cast(last, "int32")

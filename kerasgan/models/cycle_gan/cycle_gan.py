@@ -73,6 +73,7 @@ class CycleGAN(ImageTranslator):
 
     input_names = ("domain_a", "domain_b")
     directions = DIRECTIONS
+    default_ema_networks = ("g_ab", "g_ba")
 
     def __init__(self, data_shape=(32, 32, 1), domain_b_shape=None, g_filters=64,
                  d_filters=64, residual_blocks=None, d_layers=None, cycle_weight=10.0,
@@ -89,13 +90,14 @@ class CycleGAN(ImageTranslator):
         self.data_shape, self.domain_b_shape = data_shape, domain_b_shape
         self.g_filters, self.d_filters = int(g_filters), int(d_filters)
         self.residual_blocks, self.d_layers = residual_blocks, d_layers
-        self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
+        self.cycle_weight = float(cycle_weight)
+        self.identity_weight = float(identity_weight)
         self.pool_size = int(pool_size)
         # Pools of generated A images (for d_a) and B images (for d_b). As layers of
         # the model their variables are non-trainable model state: carried through
         # the jitted step on JAX, saved with the weights.
-        self.fake_a_pool = ImagePool(pool_size, data_shape, name="fake_a_pool") if pool_size else None
-        self.fake_b_pool = ImagePool(pool_size, domain_b_shape, name="fake_b_pool") if pool_size else None
+        self.fake_a_pool = _pool(pool_size, data_shape, "fake_a_pool")
+        self.fake_b_pool = _pool(pool_size, domain_b_shape, "fake_b_pool")
 
     @property
     def uses_identity_loss(self):
@@ -103,6 +105,14 @@ class CycleGAN(ImageTranslator):
         return self.identity_weight > 0 and self.data_shape[-1] == self.domain_b_shape[-1]
 
     # ---------------------------------------------------------------- optimizers
+    @classmethod
+    def for_data_shapes(cls, shapes, **kwargs):
+        return cls(data_shape=shapes[0], domain_b_shape=shapes[1], **kwargs)
+
+    def run_optimizers(self, total_steps):
+        """The paper's schedule over the run: constant, then linear decay to 0."""
+        return self.paper_optimizers(total_steps)
+
     def default_optimizers(self):
         """Adam(2e-4, β1=0.5) for the generators ("g") and each discriminator."""
         return {name: keras.optimizers.Adam(LEARNING_RATE, beta_1=0.5)
@@ -136,8 +146,8 @@ class CycleGAN(ImageTranslator):
         return [
             Phase("generators", self.generator_loss, ("g_ab", "g_ba"), "g",
                   logs=("g_loss", "g_adversarial", "cycle_loss", "identity_loss")),
-            Phase("d_a", self.discriminator_loss("d_a"), "d_a", "d_a", logs=("d_a_loss",)),
-            Phase("d_b", self.discriminator_loss("d_b"), "d_b", "d_b", logs=("d_b_loss",)),
+            *(Phase(d, self.discriminator_loss(d), d, d, logs=(f"{d}_loss",))
+              for d in ("d_a", "d_b")),
         ]
 
     def generator_loss(self, a, b):
@@ -201,7 +211,8 @@ class CycleGAN(ImageTranslator):
         if direction == "b_to_a":
             return self.g_ba
         raise ValueError(
-            f"CycleGAN translates in the directions {DIRECTIONS}; got direction={direction!r}."
+            f"CycleGAN translates in the directions {DIRECTIONS}; got "
+            f"direction={direction!r}."
         )
 
     def translate(self, x, direction="a_to_b", batch_size=64):
@@ -231,12 +242,17 @@ def _networks(shape_a, shape_b, g_filters, d_filters, residual_blocks, d_layers)
         return ResNetGenerator(source, target[-1], g_filters, residual_blocks, name=name)
 
     def discriminator(shape, name):
-        return PatchDiscriminator(shape, None, d_filters, d_layers, norm="instance", name=name)
+        return PatchDiscriminator(shape, None, d_filters, d_layers, norm="instance",
+                                  name=name)
 
     return {"g_ab": generator(shape_a, shape_b, "g_ab"),
             "g_ba": generator(shape_b, shape_a, "g_ba"),
             "d_a": discriminator(shape_a, "d_a"),
             "d_b": discriminator(shape_b, "d_b")}
+
+
+def _pool(pool_size, image_shape, name):
+    return ImagePool(pool_size, image_shape, name=name) if pool_size else None
 
 
 def _l1(x, y):
@@ -276,4 +292,6 @@ def _check_weights(cycle_weight, identity_weight, pool_size):
             f"{cycle_weight!r} and {identity_weight!r}."
         )
     if int(pool_size) != pool_size or pool_size < 0:
-        raise ValueError(f"pool_size must be an integer ≥ 0 (0: no pool); got {pool_size!r}.")
+        raise ValueError(
+            f"pool_size must be an integer ≥ 0 (0: no pool); got {pool_size!r}."
+        )

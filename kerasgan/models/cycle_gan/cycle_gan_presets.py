@@ -2,7 +2,8 @@
 
 #: A tiny instance for the standard tests (kerasgan/testing/harness.py): one residual
 #: block, and a pool small enough to fill within the tests' first step.
-TINY = dict(data_shape=(16, 16, 1), g_filters=4, d_filters=4, residual_blocks=1, pool_size=4)
+TINY = dict(data_shape=(16, 16, 1), g_filters=4, d_filters=4, residual_blocks=1,
+            pool_size=4)
 
 # Recipes are trained by the lead with scripts/train.py; proposal for the first one:
 # "cycle_gan_sneaker2boot": variant="cycle_gan", dataset="sneaker2boot",

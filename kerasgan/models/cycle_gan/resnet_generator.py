@@ -88,7 +88,9 @@ class ResNetGenerator(Network):
         check_image_size(data_shape)
         image_blocks.check_norm(norm)
         output_channels = int(output_channels or data_shape[-1])
-        blocks = default_residual_blocks(data_shape) if residual_blocks is None else residual_blocks
+        blocks = residual_blocks
+        if blocks is None:
+            blocks = default_residual_blocks(data_shape)
         if int(blocks) != blocks or blocks < 0:
             raise ValueError(f"residual_blocks must be an integer ≥ 0; got {blocks!r}.")
         inputs = keras.Input(data_shape, name="image")
@@ -99,7 +101,9 @@ class ResNetGenerator(Network):
         for _ in range(int(blocks)):
             x = residual_block(x, filters * 2**DOWNSAMPLINGS, norm, dtype)
         for level in reversed(range(DOWNSAMPLINGS)):
-            layer = image_blocks.conv_transpose(filters * 2**level, 3, 2, norm == "none", dtype)
+            layer = image_blocks.conv_transpose(
+                filters * 2**level, 3, 2, norm == "none", dtype
+            )
             x = layers.ReLU(dtype=dtype)(image_blocks.normalized(x, layer, norm, dtype))
         x = ReflectionPadding2D(3, dtype=dtype)(x)
         # The output layer runs in float32 under mixed precision: images, not features.
