@@ -1,5 +1,11 @@
 """kerasgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
 
+# First, before Keras imports TensorFlow (on the TensorFlow backend, or tf.data on
+# any): TensorFlow's C++ log lines would otherwise fill every command's output.
+from kerasgan import tf_logs
+
+tf_logs.quiet_tensorflow_logs()
+
 from kerasgan import backend
 from kerasgan import callbacks
 from kerasgan import data

@@ -19,7 +19,34 @@ exposes the same small interface:
 - `accelerators()`: names of the GPUs the framework sees (hardware records).
 """
 
+import sys
+
 import keras
+
+
+def _refuse_a_shadowing_folder():
+    """Stops with a clear message when `kerasgan` was imported from a plain folder.
+
+    A folder named `kerasgan` in the working directory (a clone of the repository, or
+    any folder) is found before an editable install and imported as an empty
+    namespace package: `kerasgan.metrics` then fails with "module 'kerasgan' has no
+    attribute 'metrics'". The subpackages still load through the editable install's
+    finder, so this check, which every subpackage reaches, says what happened.
+    """
+    package = sys.modules.get("kerasgan")
+    if package is None or getattr(package, "__file__", None) is not None:
+        return
+    folders = ", ".join(str(path) for path in getattr(package, "__path__", []))
+    raise ImportError(
+        f"'import kerasgan' found the folder {folders} instead of the kerasgan "
+        "package: a folder named kerasgan in the current directory (a clone of the "
+        "repository?) hides the installed package, because Python looks in the "
+        "current directory first. Run Python from another directory (inside the clone "
+        "works too), or rename the folder."
+    )
+
+
+_refuse_a_shadowing_folder()
 
 _BACKEND = keras.backend.backend()
 
