@@ -50,13 +50,36 @@ def _positive_float(text):
     return value
 
 
+def _image_size(text):
+    """`64` or `64x48` (height x width), as `kerasgan.data.load(image_size=)` takes."""
+    sides = text.lower().split("x")
+    if len(sides) > 2 or not all(side.isdigit() and int(side) > 0 for side in sides):
+        raise argparse.ArgumentTypeError(
+            f"must be a size like 64 or 64x48 (height x width); got {text}"
+        )
+    return int(sides[0]) if len(sides) == 1 else (int(sides[0]), int(sides[1]))
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows an option's default in `--help` unless it is None/False or the help
+    already says it (argparse's ArgumentDefaultsHelpFormatter prints "None" too)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        # Identity, not ==: a default of 0 (--seed) is shown, False (a flag) is not.
+        hidden = any(action.default is v for v in (None, False, argparse.SUPPRESS))
+        if hidden or "default" in text:
+            return text
+        return f"{text} (default: %(default)s)".strip()
+
+
 def _add_command(subparsers, name, help_text, description):
     parser = subparsers.add_parser(
         name,
         help=help_text,
         description=description,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument(
         "--backend",
@@ -91,12 +114,17 @@ def _train_parser(subparsers):
         help="a kerasgan.data name (mnist-5k, fashion-mnist, ring8, ...) or an image "
         "folder (default: mnist-5k)",
     )
-    parser.add_argument("--epochs", type=_positive_int, default=5)
-    parser.add_argument("--batch-size", type=_positive_int, default=64)
+    _add_data_options(parser)
+    parser.add_argument("--epochs", type=_positive_int, default=5, help="epochs")
+    parser.add_argument(
+        "--batch-size", type=_positive_int, default=64, help="examples per batch"
+    )
     parser.add_argument(
         "--steps-per-epoch", type=_positive_int, help="default: one pass over the data"
     )
-    parser.add_argument("--latent-dim", type=_positive_int, default=100)
+    parser.add_argument(
+        "--latent-dim", type=_positive_int, default=100, help="size of the latent"
+    )
     parser.add_argument(
         "--filters",
         type=_positive_int,
@@ -126,7 +154,9 @@ def _train_parser(subparsers):
         help="decay of the generator EMA used for sampling; 0 turns it off "
         "(default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="weights, data order and sample latents"
+    )
     parser.add_argument(
         "--every", type=_positive_int, default=1, help="epochs between sample grids"
     )
@@ -151,6 +181,45 @@ def _train_parser(subparsers):
         "--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras's progress bar"
     )
     parser.set_defaults(run=_run_train)
+
+
+def _add_data_options(parser):
+    """The options of `kerasgan.data.load` that change the data."""
+    data = parser.add_argument_group(
+        "data options", "as kerasgan.data.load(); by default a dataset keeps its own"
+    )
+    data.add_argument("--split", default="train", help="the split to train on")
+    data.add_argument(
+        "--image-size",
+        type=_image_size,
+        metavar="SIZE",
+        help="scale every image to cover SIZE or HxW and centre-crop it; needed for a "
+        "folder of images of different sizes",
+    )
+    data.add_argument(
+        "--channels", type=int, choices=(1, 3), help="1: grayscale, 3: RGB"
+    )
+    data.add_argument("--data-dir", help="a folder to look in first for the dataset")
+    data.add_argument("--image-key", help="tfds: the image feature, if not detected")
+    data.add_argument("--label-key", help="tfds: the label feature, if not detected")
+
+
+def _data_options(args):
+    """`kerasgan.data.load` arguments given on the command line (the rest default)."""
+    options = {
+        "split": args.split,
+        "image_size": args.image_size,
+        "channels": args.channels,
+        "data_dir": args.data_dir,
+        "image_key": args.image_key,
+        "label_key": args.label_key,
+    }
+    defaults = {"split": "train"}
+    return {
+        name: value
+        for name, value in options.items()
+        if value is not None and value != defaults.get(name)
+    }
 
 
 def _add_model_argument(parser):
@@ -334,6 +403,7 @@ def _run_train(args):
         overwrite=args.overwrite,
         tensorboard=args.tensorboard,
         verbose=args.verbose,
+        data_options=_data_options(args),
     )
     print(
         f"done: {out}/model.keras, samples in {out}/samples, losses in {out}/losses.png"
@@ -572,8 +642,15 @@ def _one_message(error):
 
 
 def _fail(message, code):
-    print(f"kerasgan: error: {message}", file=sys.stderr)
+    print(f"kerasgan: error: {message}{_flag_hint(message)}", file=sys.stderr)
     return code
+
+
+def _flag_hint(message):
+    """The command-line flag of a loader argument an error names ("image_size=")."""
+    if "image_size=" in str(message):
+        return " On the command line: --image-size SIZE (or HxW)."
+    return ""
 
 
 if __name__ == "__main__":

@@ -195,6 +195,7 @@ def train_variant(
     tensorboard=False,
     verbose=1,
     init_from=None,
+    data_options=None,
 ):
     """Trains `variant` on `dataset` and writes a run folder (see the module docstring).
 
@@ -216,6 +217,8 @@ def train_variant(
             must be empty or new.
         init_from: a preset (zoo name or folder) whose networks of the same names
             and shapes the model starts from (SRGAN from its SRResNet).
+        data_options: further `kerasgan.data.load` arguments (`split`,
+            `image_size`, `channels`, `data_dir`, `image_key`, `label_key`).
 
     An image-to-image variant (`registry.TRANSLATE`) is built for the dataset's
     element shapes and compiled with its paper's optimizers for the run
@@ -247,10 +250,14 @@ def train_variant(
     }
     if init_from:
         arguments["init_from"] = str(init_from)
+    if data_options:  # absent otherwise: runs written before the option still resume
+        arguments["data_options"] = dict(data_options)
     check_optimizer_arguments(g_lr, d_lr, beta1)
     prepare_run_folder(out, arguments, resume=resume, overwrite=overwrite)
     keras.utils.set_random_seed(seed)
-    ds, steps, shapes = _training_data(dataset, batch_size, steps_per_epoch, seed)
+    ds, steps, shapes = _training_data(
+        dataset, batch_size, steps_per_epoch, seed, data_options
+    )
     translates = registry.get(variant).task == registry.TRANSLATE
     data_shape = shapes if translates else shapes[0]
     gan = build_variant(
@@ -432,15 +439,16 @@ def _last_good_hint(out):
     )
 
 
-def _training_data(dataset, batch_size, steps_per_epoch, seed):
+def _training_data(dataset, batch_size, steps_per_epoch, seed, data_options=None):
     """A seeded, endlessly repeated pipeline, the steps per epoch and the data shape.
 
     Repeating a seeded pipeline makes the order of every epoch a function of the
     seed alone, so a resumed run skips the batches of the finished epochs and sees
     the batches the uninterrupted run saw.
     """
+    options = {"split": "train", **(data_options or {})}
     ds = data_lib.load(
-        dataset, split="train", batch_size=batch_size, shuffle=True, seed=seed
+        dataset, batch_size=batch_size, shuffle=True, seed=seed, **options
     )
     specs = ds.element_spec if isinstance(ds.element_spec, tuple) else (ds.element_spec,)
     steps = int(steps_per_epoch or ds.cardinality())
