@@ -50,3 +50,19 @@ def subprocess_env(backend):
     env = dict(os.environ, KERAS_BACKEND=backend)
     env.setdefault("OMP_NUM_THREADS", "1")
     return env
+
+
+def require_real_fashion_mnist():
+    """Skips, saying why, when real Fashion-MNIST can be had neither from the Debian
+    package `dataset-fashion-mnist` nor by a keras.datasets download (no internet)."""
+    from kerasgan.data import fashion_mnist
+
+    if fashion_mnist.find_idx_files("train") and fashion_mnist.find_idx_files("test"):
+        return
+    try:
+        fashion_mnist.load_arrays("test")  # a download, cached in ~/.keras/datasets
+    except Exception as error:  # no network: URLError, OSError, ... from keras
+        pytest.skip(
+            "needs real Fashion-MNIST: apt-get install dataset-fashion-mnist, or "
+            f"internet access for keras.datasets ({type(error).__name__}: {error})"
+        )

@@ -6,6 +6,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from conftest import require_real_fashion_mnist
 from conftest import tiny_dcgan
 
 import kerasgan
@@ -240,6 +241,7 @@ def test_stacked_images_are_classified_channel_by_channel():
 
 @pytest.fixture(scope="module")
 def fashion():
+    require_real_fashion_mnist()
     x_test, labels = kerasgan.data.load_numpy("fashion-mnist", split="test")
     return {
         "test": stats_cache.real_images("fashion-mnist", "test", 1000),
