@@ -422,6 +422,8 @@ def load_run(run_dir):
         return keras.models.load_model(path)
     try:
         return zoo.load(run_dir)
+    except zoo.PresetError:
+        raise  # a preset that fails its checks: exit 1, not a usage error
     except ValueError as error:
         raise UsageError(
             f"{run_dir} is neither a folder written by `kerasgan train` (no "
