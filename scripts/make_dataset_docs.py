@@ -1,6 +1,8 @@
 """Renders docs/images/datasets/<name>.png and the dataset table of docs/datasets.md.
 
-Image datasets get an 8×8 grid of samples; toy 2-D sets a scatter of 2,000 points.
+Image datasets get an 8×8 grid of samples; toy 2-D sets a scatter of 2,000 points;
+image-to-image datasets 32 pairs side by side (source | target, domain A | domain B,
+low-res enlarged | high-res), and photos-sr4 its held-out test photographs.
 Datasets this machine cannot read (no download, no data_dir) are reported and left
 without a picture. The table between the `<!-- datasets-table -->` markers of
 docs/datasets.md is rewritten from `kerasgan.data.list()`; the rest of the page is
@@ -26,20 +28,25 @@ TABLE_MARKER = "<!-- datasets-table -->"
 GRID_SIDE = 8
 SCATTER_SIZE = 320
 SCATTER_RANGE = 5.0  # the canvas shows [-5, 5]²: grid25 reaches ±4
+# Image-to-image datasets: 8 rows of 4 pairs (source | target, A | B, low | high).
+PAIR_ROWS = 8
+PAIRS_PER_ROW = 4
+IMAGE_TO_IMAGE_KINDS = ("paired images", "unpaired images", "super-resolution")
 
 
-def image_grid(images, upscale):
-    """An 8×8 grid of images in [-1, 1] as a Pillow image, 2 px gaps."""
+def image_grid(images, upscale, columns=GRID_SIDE):
+    """A grid of images in [-1, 1] (8×8 by default) as a Pillow image, 2 px gaps."""
     images = ((images[: GRID_SIDE**2] + 1) * 127.5).round().clip(0, 255).astype(np.uint8)
     count, height, width, channels = images.shape
+    rows = -(-count // columns)
     gap = 2
     canvas = np.full(
-        (GRID_SIDE * (height + gap) + gap, GRID_SIDE * (width + gap) + gap, channels),
+        (rows * (height + gap) + gap, columns * (width + gap) + gap, channels),
         255,
         dtype=np.uint8,
     )
     for index in range(count):
-        row, column = divmod(index, GRID_SIDE)
+        row, column = divmod(index, columns)
         top, left = gap + row * (height + gap), gap + column * (width + gap)
         canvas[top : top + height, left : left + width] = images[index]
     grid = Image.fromarray(canvas[..., 0] if channels == 1 else canvas)
@@ -72,8 +79,51 @@ def scatter(points, centers=None):
     return canvas
 
 
+def pair_grid(first, second, upscale):
+    """Pairs side by side, 4 pairs a row (8 rows): first | second, as NumPy in [-1, 1].
+
+    A smaller first image (low-res) is enlarged by repeating pixels (nearest
+    neighbour), so its pixels stay visible; grayscale beside RGB becomes RGB.
+    """
+    count = min(len(first), PAIR_ROWS * PAIRS_PER_ROW)
+    first, second = first[:count], second[:count]
+    factor = second.shape[1] // first.shape[1]
+    first = first.repeat(factor, axis=1).repeat(factor, axis=2)
+    if first.shape[-1] != second.shape[-1]:
+        first, second = (
+            np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x for x in (first, second)
+        )
+    pairs = np.concatenate([first, second], axis=2)
+    return image_grid(pairs, upscale, columns=PAIRS_PER_ROW)
+
+
+def render_image_to_image(info):
+    """32 batch pairs side by side (for unpaired data, unrelated A | B); for
+    photos-sr4 its three held-out test photographs."""
+    if info.name == "photos-sr4":
+        low_res, high_res = kerasgan.data.load_numpy(info.name, split="test")
+        return photo_pairs(low_res, high_res)
+    dataset = kerasgan.data.load(info.name, batch_size=PAIR_ROWS * PAIRS_PER_ROW, seed=0)
+    first, second = next(iter(dataset.as_numpy_iterator()))
+    return pair_grid(first, second, upscale=2)
+
+
+def photo_pairs(low_res, high_res):
+    """The held-out photographs: low-res (enlarged ×4, nearest) above high-res."""
+    factor = high_res.shape[1] // low_res.shape[1]
+    enlarged = low_res.repeat(factor, axis=1).repeat(factor, axis=2)
+    rows = [np.concatenate(list(images), axis=1) for images in (enlarged, high_res)]
+    canvas = ((np.concatenate(rows, axis=0) + 1) * 127.5).round().clip(0, 255)
+    picture = Image.fromarray(canvas.astype(np.uint8))
+    return picture.resize(
+        (picture.width // 2, picture.height // 2), Image.Resampling.LANCZOS
+    )
+
+
 def render(info):
     """The picture of one dataset, or None when it cannot be read here."""
+    if info.kind in IMAGE_TO_IMAGE_KINDS:
+        return render_image_to_image(info)
     if info.kind == "2-D points":
         points = kerasgan.data.load_numpy(info.name, split="test")[0][:2000]
         centers = (
@@ -124,7 +174,7 @@ def main():
     infos = kerasgan.data.list()
     pictured = []
     for info in infos:
-        if info.name.startswith(("tfds:", "<")):
+        if info.name.startswith(("tfds:", "<")) or "<folder>" in info.name:
             continue
         try:
             picture = render(info)
