@@ -11,7 +11,6 @@ import pytest
 import kerasgan
 from kerasgan.data import fashion_mnist
 from kerasgan.data import super_resolution
-from kerasgan.metrics import image_quality
 
 skimage_metrics = pytest.importorskip("skimage.metrics")
 

@@ -1,4 +1,6 @@
-"""Datasets: shipped, Fashion-MNIST, keras.datasets, tfds, image folders, toy 2-D sets.
+"""Datasets: shipped, Fashion-MNIST, keras.datasets, tfds, image folders, toy 2-D sets,
+and image-to-image pairs (edges2fashion, sneaker2boot, fashion-mnist-sr4, photos-sr4,
+paired and unpaired folders, tfds cycle_gan).
 
 `load()` gives a tf.data pipeline that feeds `fit()` on every backend;
 `load_numpy()` gives arrays; `list()` describes every dataset. TensorFlow is

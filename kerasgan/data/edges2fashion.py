@@ -76,7 +76,7 @@ def class_labels(split, data_dir=None):
 
 
 def open_split(request):
-    """An 'edges2fashion' split: rows are indices, batches `(edges, images)` in [-1, 1]."""
+    """An 'edges2fashion' split: rows are indices; batches `(edges, images)`, [-1, 1]."""
     edges, images, _ = paired_arrays(request.split, request.image_size, request.data_dir)
     tf = pipeline.tensorflow()
     stored_edges = tf.constant(edges.astype(np.uint8) * np.uint8(255))

@@ -248,8 +248,8 @@ _PAIRED_FOLDER_INFO = DatasetInfo(
     PAIRED,
     {},
     "as stored; image_size= to resize",
-    "none; batches are (source, target): side-by-side files (left half, right half) or a/ "
-    "and b/ files matched by name",
+    "none; batches are (source, target): side-by-side files (left half, right "
+    "half) or a/ and b/ files matched by name",
     "your PNG/JPEG files (pix2pix's datasets: <folder>/train, val, test)",
     "yours",
 )

@@ -180,6 +180,7 @@ def evaluate_translation(
     extractor="fashion-mnist",
     num_samples=None,
     batch_size=256,
+    image_size=None,
     data_dir=None,
 ):
     """Scores an image-to-image translation on a paired or unpaired dataset.
@@ -207,6 +208,8 @@ def evaluate_translation(
             skips both.
         num_samples: score the first N inputs (all when None).
         batch_size: images per `translate` call.
+        image_size: passed to `kerasgan.data.load_numpy` (folders and tfds
+            datasets whose images vary in size need it).
         data_dir: passed to `kerasgan.data.load_numpy`.
 
     Returns:
@@ -221,7 +224,9 @@ def evaluate_translation(
     ```
     """
     kind = registry.resolve(dataset).info.kind
-    first, second = loading.load_numpy(dataset, split=split, data_dir=data_dir)
+    first, second = loading.load_numpy(
+        dataset, split=split, image_size=image_size, data_dir=data_dir
+    )
     if kind == registry.PAIRED:
         inputs, targets = first[:num_samples], second[:num_samples]
     elif kind == registry.UNPAIRED:
@@ -267,6 +272,7 @@ def evaluate_super_resolution(
     extractor=None,
     num_samples=None,
     batch_size=16,
+    image_size=None,
     data_dir=None,
 ):
     """PSNR and SSIM of a super-resolution model and of bicubic upscaling, side by side.
@@ -286,6 +292,8 @@ def evaluate_super_resolution(
             high-res ones with this extractor; None skips it.
         num_samples: score the first N images (all when None).
         batch_size: images per `upscale` call.
+        image_size: the high-res size, passed to `kerasgan.data.load_numpy`
+            ("photos-sr4" test: 64 scores 64×64 tiles instead of whole crops).
         data_dir: passed to `kerasgan.data.load_numpy`.
 
     Returns:
@@ -305,7 +313,9 @@ def evaluate_super_resolution(
             f"evaluate_super_resolution scores (low_res, high_res) datasets such as "
             f"'photos-sr4' or 'fashion-mnist-sr4'; {dataset!r} is {kind!r}."
         )
-    low_res, high_res = loading.load_numpy(dataset, split=split, data_dir=data_dir)
+    low_res, high_res = loading.load_numpy(
+        dataset, split=split, image_size=image_size, data_dir=data_dir
+    )
     low_res, high_res = low_res[:num_samples], high_res[:num_samples]
     scale = high_res.shape[1] // low_res.shape[1]
     outputs = _apply(upscale, low_res, batch_size)
