@@ -103,14 +103,23 @@ def build_translator(entry, shapes, seed, **options):
     return entry.cls.for_data_shapes(shapes, seed=seed, **options)
 
 
-def compile_translator(model, total_steps, **techniques):
+def compile_translator(model, total_steps, g_lr=None, d_lr=None, **techniques):
     """Compiles an image-to-image variant with its paper's optimizers for the run.
 
     `total_steps` matters where the optimizers decay over the run (CycleGAN's
-    learning rate falls linearly to 0 over the second half); `techniques` go to
-    `compile` (e.g. SRGAN's `content_network`).
+    learning rate falls linearly to 0 over the second half); `g_lr` / `d_lr`
+    replace the constant learning rate of the optimizer "g" / of the others
+    (keeping their kind and betas); `techniques` go to `compile` (e.g. SRGAN's
+    `content_network`).
     """
-    model.compile(optimizers=model.run_optimizers(total_steps), **techniques)
+    check_optimizer_arguments(g_lr, d_lr)
+    optimizers = model.run_optimizers(total_steps)
+    for key, optimizer in optimizers.items():
+        rate = g_lr if key == "g" else d_lr
+        if rate is not None:
+            config = {**optimizer.get_config(), "learning_rate": float(rate)}
+            optimizers[key] = type(optimizer).from_config(config)
+    model.compile(optimizers=optimizers, **techniques)
     return model
 
 
@@ -270,7 +279,7 @@ def train_variant(
         **(options or {}),
     )
     if translates:
-        compile_translator(gan, epochs * steps, **_attachments(techniques))
+        compile_translator(gan, epochs * steps, g_lr, d_lr, **_attachments(techniques))
     else:
         compile_variant(
             gan,

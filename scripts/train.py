@@ -22,6 +22,7 @@ import subprocess
 import sys
 
 import keras
+import numpy as np
 
 import kerasgan
 from kerasgan import training
@@ -66,8 +67,39 @@ def hardware():
     return f"{cpu}, {os.cpu_count()} cores, " + (", ".join(gpus) if gpus else "no GPU")
 
 
-def entry_samples(gan):
+#: Larger images (the held-out photographs) are shown by their centre, at full scale.
+DISPLAY_SIDE = 128
+
+
+def _centre_crop(images, side):
+    height, width = images.shape[-3:-1]
+    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
+    return images[..., top : top + side, left : left + side, :]
+
+
+def translation_samples(model, dataset, n=8):
+    """Input, output and target side by side for `n` test pairs of `dataset`; small
+    inputs (super-resolution) enlarged with nearest neighbours to the output size."""
+    inputs, targets = training.sample_pairs(dataset, n)
+    outputs = model.translate(inputs)
+    factor = outputs.shape[1] // inputs.shape[1]
+    shown = np.repeat(np.repeat(inputs, factor, axis=1), factor, axis=2)
+    if shown.shape[-1] != outputs.shape[-1]:
+        shown = np.repeat(shown, outputs.shape[-1], axis=-1)
+    triplets = np.stack([shown, outputs, targets[..., : outputs.shape[-1]]], axis=1)
+    triplets = _centre_crop(triplets, DISPLAY_SIDE)
+    text = (
+        f"Test pairs of `{dataset}`, each row: input, `translate(input)`, "
+        + ("an unrelated image of the target domain." if model.input_names[1] == "domain_b"
+           else "ground truth.")
+    )
+    return triplets.reshape((-1,) + outputs.shape[1:]), text
+
+
+def entry_samples(gan, dataset):
     """The samples drawn on an entry's card, and what they are."""
+    if isinstance(gan, kerasgan.engine.DataToData):
+        return translation_samples(gan, dataset)
     if getattr(gan, "num_classes", None):
         labels = fixed_labels(gan, 100)
         text = (
@@ -86,10 +118,10 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
     if entry.exists():
         shutil.rmtree(entry)  # a retrained entry replaces the old one entirely
     entry.mkdir(parents=True)
-    samples, description = entry_samples(gan)
-    save_samples(
-        samples, entry / "samples.png", columns=10 if len(samples) == 100 else None
-    )
+    samples, description = entry_samples(gan, recipe["dataset"])
+    translating = isinstance(gan, kerasgan.engine.DataToData)
+    columns = 3 if translating else 10 if len(samples) == 100 else None
+    save_samples(samples, entry / "samples.png", columns=columns)
     backend = keras.backend.backend()
     metadata = {
         "dataset": recipe["dataset"],
@@ -103,9 +135,11 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
             "epochs": run["epochs"],
             "batch_size": run["batch_size"],
             "seconds": run["train_seconds"],
-            "loss": run["loss"],
-            "gradient_penalty": run["gradient_penalty"],
-            "n_critic": run["n_critic"],
+            **{
+                key: run[key]
+                for key in ("loss", "gradient_penalty", "n_critic")
+                if key in run  # latent GANs; translators' losses are in config.json
+            },
             "final_logs": run["final"],
         },
         "command": f"KERAS_BACKEND={backend} python scripts/train.py {name}",

@@ -28,25 +28,25 @@ class PixelShuffle(keras.layers.Layer):
 
     def call(self, inputs):
         r = self.factor
-        _, height, width, channels = inputs.shape
-        out_channels = channels // (r * r)
-        x = ops.reshape(inputs, (-1, height, width, r, r, out_channels))
+        # The height and width may be dynamic (a fully convolutional generator).
+        batch, height, width = ops.shape(inputs)[:3]
+        out_channels = inputs.shape[-1] // (r * r)
+        x = ops.reshape(inputs, (batch, height, width, r, r, out_channels))
         x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
-        return ops.reshape(x, (-1, height * r, width * r, out_channels))
+        return ops.reshape(x, (batch, height * r, width * r, out_channels))
 
     def build(self, input_shape):
-        if input_shape[-1] % (self.factor**2):
+        if input_shape[-1] is None or input_shape[-1] % (self.factor**2):
             raise ValueError(
                 f"PixelShuffle({self.factor}) needs channels divisible by "
                 f"{self.factor**2}; got {input_shape[-1]}."
             )
-        if None in tuple(input_shape[1:3]):
-            raise ValueError("PixelShuffle needs a static height and width.")
 
     def compute_output_shape(self, input_shape):
         r = self.factor
         b, h, w, c = input_shape
-        return (b, h * r, w * r, c // (r * r))
+        grow = lambda side: None if side is None else side * r  # noqa: E731
+        return (b, grow(h), grow(w), c // (r * r))
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor}

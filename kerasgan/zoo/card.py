@@ -9,6 +9,7 @@ import inspect
 import pathlib
 
 from kerasgan import models
+from kerasgan.engine.protocols import DataToData
 from kerasgan.utils.files import atomic_path
 from kerasgan.zoo import preset as preset_lib
 
@@ -114,8 +115,7 @@ def card_text(directory):
         "```python",
         "import kerasgan",
         "",
-        f'gan = kerasgan.zoo.load("{name}")  # or kerasgan.models.{variant}.from_preset',
-        "samples = gan.generate(16, seed=0)  # float32 NumPy, in the data's range",
+        *_use_lines(name, variant),
         "```",
         "",
     ]
@@ -127,6 +127,19 @@ def card_text(directory):
     lines += ["## Files", "", "| file | sha256 |", "|---|---|"]
     lines += [f"| `{f}` | `{h}` |" for f, h in sorted(metadata["files"].items())]
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+
+
+def _use_lines(name, variant):
+    model_class = getattr(models, variant, None)
+    if model_class is not None and issubclass(model_class, DataToData):
+        return [
+            f'model = kerasgan.zoo.load("{name}")  # or kerasgan.models.{variant}.from_preset',
+            "outputs = model.translate(inputs)  # NumPy images in [-1, 1], in and out",
+        ]
+    return [
+        f'gan = kerasgan.zoo.load("{name}")  # or kerasgan.models.{variant}.from_preset',
+        "samples = gan.generate(16, seed=0)  # float32 NumPy, in the data's range",
+    ]
 
 
 def write_card(directory):

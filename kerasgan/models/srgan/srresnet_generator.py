@@ -99,7 +99,10 @@ class SRResNetGenerator(Network):
             raise ValueError(
                 f"residual_blocks must be an integer ≥ 0; got {residual_blocks!r}."
             )
-        inputs = keras.Input(low_res_shape, name="low_res")
+        # Fully convolutional: trained on patches, it upscales images of any size
+        # (the held-out photographs); `low_res_shape` gives the channels and the
+        # training size.
+        inputs = keras.Input((None, None, low_res_shape[-1]), name="low_res")
         x = image_blocks.conv(filters, 9, dtype=dtype)(inputs)
         x = long_skip = prelu(dtype)(x)
         for _ in range(int(residual_blocks)):
