@@ -20,6 +20,7 @@ Usage:
 """
 
 import argparse
+import dataclasses
 import datetime
 import pathlib
 import sys
@@ -29,6 +30,7 @@ import keras
 import numpy as np
 
 import kerasgan
+from kerasgan.data import registry as data_registry
 from kerasgan.metrics import compute
 from kerasgan.metrics import evaluation
 from kerasgan.metrics import stats_cache
@@ -150,8 +152,63 @@ def evaluate_model(args):
         print(result)
 
 
+def translator_results(model, dataset, num_samples=None):
+    """The metrics of an image-to-image entry on the test split, as `MetricResult`s.
+
+    Super-resolution: PSNR, SSIM (Y channel, border = scale) and the sharpness
+    ratio, beside bicubic. Paired translation: L1 to the ground truth, FID against
+    the targets and translation accuracy on the domain classifier. Unpaired: FID
+    and translation accuracy in both directions, and the cycle L1.
+    """
+    kind = data_registry.resolve(dataset).info.kind
+    if kind == data_registry.SUPER_RESOLUTION:
+        scores = kerasgan.metrics.evaluate_super_resolution(model.upscale, dataset)
+        return list(scores.values()) + sharpness_results(model, dataset)
+    if kind == data_registry.PAIRED:
+        scores = kerasgan.metrics.evaluate_translation(
+            model.translate, dataset, num_samples=num_samples
+        )
+        return list(scores.values())
+    results = []
+    for direction, inverse in (("a_to_b", "b_to_a"), ("b_to_a", "a_to_b")):
+        scores = kerasgan.metrics.evaluate_translation(
+            lambda x, d=direction: model.translate(x, direction=d),
+            dataset,
+            direction=direction,
+            inverse=lambda x, d=inverse: model.translate(x, direction=d),
+            num_samples=num_samples,
+        )
+        results += [
+            dataclasses.replace(result, name=f"{result.name}[{direction}]")
+            for result in scores.values()
+        ]
+    return results
+
+
+def sharpness_results(model, dataset):
+    """The sharpness ratio of the model's and bicubic's upscaled test images."""
+    low_res, high_res = kerasgan.data.load_numpy(dataset, split="test")
+    scale = high_res.shape[1] // low_res.shape[1]
+    y_channel = high_res.shape[-1] == 3
+    results = []
+    for name, upscaled in (
+        ("sharpness", model.upscale(low_res)),
+        ("bicubic_sharpness", kerasgan.metrics.bicubic_upscale(low_res, scale)),
+    ):
+        ratios = kerasgan.metrics.sharpness_ratio(
+            upscaled, high_res, crop_border=scale, y_channel=y_channel
+        )
+        results.append(
+            MetricResult(name, float(np.mean(ratios)), len(ratios), len(ratios),
+                         "mean |gradient| / ground truth's", float(np.std(ratios)))
+        )
+    return results
+
+
 def zoo_results(gan, dataset, inception_n, domain_n):
     """The metrics of a zoo entry, as `MetricResult`s."""
+    if isinstance(gan, kerasgan.engine.DataToData):
+        return translator_results(gan, dataset)
     if len(gan.data_shape) == 1:
         stats = kerasgan.metrics.mode_statistics(
             gan.generate(domain_n, seed=1), getattr(kerasgan.data, dataset)()
@@ -214,6 +271,9 @@ def evaluate_zoo_entry(args):
             "high_quality: the share of samples within 3σ of a component's centre; a "
             "mode is covered with a quarter of its expected share."
             if len(gan.data_shape) == 1
+            else "Test split; each model's numbers beside the baselines in the same "
+            "table (bicubic; the untranslated inputs and the real targets)."
+            if isinstance(gan, kerasgan.engine.DataToData)
             else "Compare with the real-vs-real values at the same N and extractor in "
             "docs/metrics.md."
         ),

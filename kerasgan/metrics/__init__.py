@@ -20,6 +20,7 @@ from kerasgan.metrics.extractors import get_extractor
 from kerasgan.metrics.features import extract
 from kerasgan.metrics.image_quality import psnr
 from kerasgan.metrics.image_quality import rgb_to_y
+from kerasgan.metrics.image_quality import sharpness_ratio
 from kerasgan.metrics.image_quality import ssim
 from kerasgan.metrics.image_to_image import bicubic_upscale
 from kerasgan.metrics.image_to_image import evaluate_super_resolution

@@ -195,3 +195,32 @@ def _luma(images):
     raise ValueError(
         f"y_channel needs RGB (3 channels) or grayscale (1) images; got {channels}."
     )
+
+
+def sharpness_ratio(images, references, crop_border=0, y_channel=False):
+    """How sharp images are next to their references: mean |gradient| ratio.
+
+    The mean absolute horizontal and vertical pixel differences of `images`
+    divided by those of `references` (per image, then averaged): 1 means as much
+    fine detail as the ground truth, bicubic upscaling scores well below 1, and
+    SRGAN's texture raises it where PSNR falls. A measure of our own, to show that
+    trade-off without human ratings (the paper's MOS); it does not say whether the
+    detail is right, which PSNR and SSIM do.
+
+    Args:
+        images: `(n, h, w, c)` (or one image) in [-1, 1].
+        references: the same shape.
+        crop_border: pixels cropped from every border first.
+        y_channel: compare the BT.601 luma of RGB images.
+
+    Returns:
+        A float32 NumPy array, one ratio per image.
+    """
+    images, references, _ = _prepare(images, references, 2.0, crop_border, y_channel, 2)
+    return keras.ops.convert_to_numpy(_detail(images) / _detail(references))
+
+
+def _detail(images):
+    across = keras.ops.abs(images[:, :, 1:, :] - images[:, :, :-1, :])
+    down = keras.ops.abs(images[:, 1:, :, :] - images[:, :-1, :, :])
+    return keras.ops.mean(across, axis=(1, 2, 3)) + keras.ops.mean(down, axis=(1, 2, 3))
