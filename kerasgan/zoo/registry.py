@@ -177,6 +177,14 @@ def load(preset, sha256=None, verify=True):
     return preset_lib.load_preset(resolve(preset, sha256), verify=verify)
 
 
+def generator_parameters(counts):
+    """Parameters of the generator(s) an entry samples or translates with: "generator",
+    or CycleGAN's "g_ab" and "g_ba" together (EMA copies and discriminators aside)."""
+    if "generator" in counts:
+        return counts["generator"]
+    return sum(count for name, count in counts.items() if name.startswith("g_"))
+
+
 def info(preset, sha256=None):
     """Everything an entry's files say: metadata, metrics and the card's path.
 
@@ -218,7 +226,7 @@ def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
                 "name": name,
                 "variant": entry.get("variant"),
                 "dataset": entry.get("dataset"),
-                "generator_parameters": entry.get("parameters", {}).get("generator"),
+                "generator_parameters": generator_parameters(entry.get("parameters", {})),
                 "size_mb": round(
                     sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
                     / 2**20,
