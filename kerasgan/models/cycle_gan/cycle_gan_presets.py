@@ -13,6 +13,7 @@ RECIPES = {
         variant="cycle_gan",
         dataset="sneaker2boot",
         epochs=4,
+        steps_per_epoch=500,
         batch_size=8,
         options={"g_filters": 32, "d_filters": 32, "residual_blocks": 6},
     ),

@@ -10,7 +10,8 @@ RECIPES = {
     "pix2pix_edges2fashion": dict(
         variant="pix2pix",
         dataset="edges2fashion",
-        epochs=2,
+        epochs=4,
+        steps_per_epoch=600,
         batch_size=32,
         options={"g_filters": 32, "d_filters": 32},
     ),
