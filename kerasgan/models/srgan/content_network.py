@@ -19,6 +19,12 @@ VGG_LAYERS = {"vgg54": "block5_conv4", "vgg22": "block2_conv2", "vgg19": "block5
 VGG_FEATURE_SCALE = 1.0 / 12.75
 #: Caffe VGG preprocessing (keras.applications.vgg19.preprocess_input): BGR means.
 IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
+#: keras.applications.VGG19(include_top=False, weights="imagenet")'s file.
+VGG19_WEIGHTS_URL = (
+    "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/"
+    "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+)
+VGG19_WEIGHTS_MD5 = "253f8cb515780f3b799900260a226db6"
 
 
 def check_name(content):
@@ -77,9 +83,20 @@ def _to_vgg_input(images):
 
 
 def _vgg19(content, weights):
+    if weights == "imagenet":
+        weights = _vgg19_weights(content)
+    return keras.applications.VGG19(include_top=False, weights=weights,
+                                    input_shape=(None, None, 3))
+
+
+def _vgg19_weights(content):
+    """The path of VGG19's ImageNet weights (downloaded once, then Keras's cache),
+    fetched before the network is built so that offline fails at once."""
     try:
-        return keras.applications.VGG19(include_top=False, weights=weights,
-                                        input_shape=(None, None, 3))
+        return keras.utils.get_file(
+            VGG19_WEIGHTS_URL.rpartition("/")[2], VGG19_WEIGHTS_URL,
+            cache_subdir="models", file_hash=VGG19_WEIGHTS_MD5,
+        )
     except Exception as error:  # Keras's get_file raises a bare Exception offline
         raise RuntimeError(
             f"SRGAN(content={content!r}) compares keras.applications.VGG19 ImageNet "

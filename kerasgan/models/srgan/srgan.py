@@ -125,8 +125,9 @@ class SRGAN(ImageTranslator):
         """Upscales low-resolution images in [-1, 1] by `scale`.
 
         Args:
-            x: NumPy images `(n, h, w, c)` or one `(h, w, c)`, of the low-res shape
-                `data_shape[:2] / scale`, in [-1, 1].
+            x: NumPy images `(n, h, w, c)` or one `(h, w, c)` in [-1, 1], of any
+                size (the generator is fully convolutional: trained on patches
+                `data_shape[:2] / scale`, it upscales whole images).
             batch_size: images per forward pass.
 
         Returns:
@@ -142,8 +143,11 @@ class SRGAN(ImageTranslator):
         return self.translate(x, batch_size=batch_size)
 
     def shape_advice(self):
-        return (f"upscale() takes the low-resolution images: data_shape "
-                f"{self.data_shape} is the high-resolution shape, ÷ scale {self.scale}.")
+        channels = self.data_shape[-1]
+        return (f"upscale() takes low-resolution images with {channels} channel"
+                f"{'s' if channels > 1 else ''}, of any size (h×w → {self.scale}h×"
+                f"{self.scale}w); data_shape {self.data_shape} is the high-resolution "
+                "training shape.")
 
     # ------------------------------------------------------- content network
     def set_content_network(self, network):
