@@ -298,10 +298,11 @@ def test_a_truncated_image_ends_the_cli_with_one_line(tmp_path, capsys):
     # What Python prints; TensorFlow's own C++ log lines are kerasgan.tf_logs's.
     err = capsys.readouterr().err.strip().splitlines()
     assert code == cli.FAILED
-    assert err == [
+    message = (
         f"kerasgan: error: Cannot decode image {broken} (image file is truncated). "
         "Remove or replace the file."
-    ]
+    )
+    assert err == [message]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs an unwritable /proc")

@@ -91,15 +91,15 @@ def test_killed_and_resumed_run_equals_an_uninterrupted_run(tmp_path, monkeypatc
 # ------------------------------------------------ run folders (kerasgan.training)
 # A toy run, 3 epochs of 3 steps; KILLED_RUN trains it in a subprocess that SIGKILLs
 # itself after epoch N ("2") or between the last epoch and the final files ("final").
-TOY = dict(
-    variant="vanilla_gan",
-    dataset="ring8",
-    epochs=3,
-    batch_size=32,
-    steps_per_epoch=3,
-    latent_dim=2,
-    verbose=0,
-)
+TOY = {
+    "variant": "vanilla_gan",
+    "dataset": "ring8",
+    "epochs": 3,
+    "batch_size": 32,
+    "steps_per_epoch": 3,
+    "latent_dim": 2,
+    "verbose": 0,
+}
 KILLED_RUN = """
 import json, os, signal, sys
 import keras
@@ -133,6 +133,7 @@ def _killed_run(out, kill_at):
         capture_output=True,
         text=True,
         timeout=600,
+        check=False,  # it kills itself; the return code is checked below
     )
     assert result.returncode == -signal.SIGKILL, result.stderr[-3000:]
 
