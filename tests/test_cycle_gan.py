@@ -127,6 +127,10 @@ def _source_index(image, candidates):
     return int(distances.argmin())
 
 
+def _first_kernel(model, network):
+    return _numpy(model.network(network).trainable_variables[0])
+
+
 def test_the_pool_keeps_past_fakes_through_fit():
     """Generators frozen (rate 0), so every fake of every step is g(x) of a training
     image: after fit the pools hold 6 of them, some from steps after the pool filled,
@@ -136,7 +140,12 @@ def test_the_pool_keeps_past_fakes_through_fit():
     cyc = kerasgan.models.CycleGAN(pool_size=size, **TINY)
     cyc.compile(optimizers={"g": keras.optimizers.Adam(0.0)})
     a, b = _domains(steps * batch)
+    before = {name: _first_kernel(cyc, name) for name in cyc.networks}
     cyc.fit((a, b), batch_size=batch, epochs=1, verbose=0, shuffle=False)
+    # Each discriminator phase trains its network; the generators' rate is 0.
+    for name, kernel in before.items():
+        changed = not np.allclose(_first_kernel(cyc, name), kernel)
+        assert changed == name.startswith("d_"), name
     assert {k: int(cyc.optimizer.get(k).iterations) for k in ("g", "d_a", "d_b")} == {
         "g": steps, "d_a": steps, "d_b": steps}
     for pool, fakes in ((cyc.fake_a_pool, cyc.translate(b, "b_to_a")),
