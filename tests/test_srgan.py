@@ -132,7 +132,7 @@ def test_content_loss_is_the_mse_of_the_content_features():
     fake = model.generator(low_res, training=True)
     expected = np.mean((_project(fake) - _project(high_res)) ** 2)
     actual = model.content_loss(fake, high_res)
-    np.testing.assert_allclose(float(actual), expected, rtol=1e-5)
+    np.testing.assert_allclose(float(_numpy(actual)), expected, rtol=1e-5)
     logits = _numpy(model.discriminator(fake, training=True))
     loss, logs = model.generator_loss(low_res, high_res)
     np.testing.assert_allclose(float(logs["content"]), expected, rtol=1e-5)
