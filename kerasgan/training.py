@@ -116,9 +116,16 @@ def compile_translator(model, total_steps, g_lr=None, d_lr=None, **techniques):
     optimizers = model.run_optimizers(total_steps)
     for key, optimizer in optimizers.items():
         rate = g_lr if key == "g" else d_lr
-        if rate is not None:
-            config = {**optimizer.get_config(), "learning_rate": float(rate)}
-            optimizers[key] = type(optimizer).from_config(config)
+        if rate is None:
+            continue
+        config = optimizer.get_config()
+        if isinstance(config["learning_rate"], dict):  # a serialized schedule
+            raise ValueError(
+                f"{type(model).__name__}'s optimizer {key!r} follows its paper's "
+                "schedule over the run; a constant g_lr/d_lr would drop it. Leave the "
+                "learning rates at their defaults, or compile the model yourself."
+            )
+        optimizers[key] = type(optimizer).from_config({**config, "learning_rate": float(rate)})
     model.compile(optimizers=optimizers, **techniques)
     return model
 

@@ -162,6 +162,9 @@ def main(argv=None):
     )
     parser.add_argument("--out", help="run folder (default runs/zoo/<name>)")
     parser.add_argument("--verbose", type=int, default=2)
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace an earlier run in the run folder"
+    )
     args = parser.parse_args(argv)
     commit, dirty = source_state()
     if dirty and not args.allow_dirty:
@@ -175,7 +178,9 @@ def main(argv=None):
         f"kerasgan {kerasgan.__version__}, backend {keras.backend.backend()}, "
         f"{hardware()}, commit {commit[:10]}{' (dirty)' if dirty else ''}"
     )
-    gan, _ = training.train_variant(out=run_dir, verbose=args.verbose, **recipe)
+    gan, _ = training.train_variant(
+        out=run_dir, verbose=args.verbose, overwrite=args.overwrite, **recipe
+    )
     run = preset_lib.read_json(run_dir / "run.json")
     entry = publish(args.name, gan, run, recipe, commit, dirty, run_dir)
     print(

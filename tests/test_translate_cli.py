@@ -57,3 +57,47 @@ def test_upscale_and_translate_refuse_the_wrong_model(preset, tmp_path, capsys):
     assert "does not translate images" in capsys.readouterr().err
     assert cli.main(["translate", str(folder), str(tmp_path / "missing.png")]) == cli.USAGE
     assert "neither an image file nor a folder" in capsys.readouterr().err
+
+
+def test_train_a_translator_then_translate_with_its_run(tmp_path, capsys):
+    """`kerasgan train pix2pix` builds the model from the dataset's pairs, writes
+    input → output grids and a preset; `kerasgan translate` then uses the run."""
+    run = tmp_path / "run"
+    argv = ["train", "pix2pix", "--dataset", "edges2fashion", "--filters", "4",
+            "--batch-size", "4", "--steps-per-epoch", "2", "--epochs", "1",
+            "--verbose", "0", "--out", str(run)]
+    assert cli.main(argv) == 0
+    assert (run / "samples").is_dir() and any((run / "samples").iterdir())
+    model = kerasgan.zoo.load(str(run / "preset"))
+    assert isinstance(model, kerasgan.models.Pix2Pix)
+    assert model.data_shape == (32, 32, 1) and model.g_filters == 4
+    _write(tmp_path / "edges.png", (32, 32))
+    assert cli.main(["translate", str(run), str(tmp_path / "edges.png"),
+                     "--out", str(tmp_path / "out.png")]) == 0
+    assert Image.open(tmp_path / "out.png").size == (32, 32)
+
+
+def test_a_constant_learning_rate_may_not_replace_a_paper_schedule():
+    from kerasgan import training
+
+    cycle = kerasgan.models.CycleGAN(data_shape=(16, 16, 1), g_filters=4, d_filters=4,
+                                     residual_blocks=1)
+    with pytest.raises(ValueError, match="schedule"):
+        training.compile_translator(cycle, 100, g_lr=1e-3)
+    p2p = kerasgan.models.Pix2Pix(data_shape=(16, 16, 1), g_filters=4, d_filters=4)
+    training.compile_translator(p2p, 100, g_lr=1e-3)
+    g = p2p.optimizer.get("g")
+    assert float(g.learning_rate) == pytest.approx(1e-3) and g.beta_1 == 0.5
+
+
+def test_a_model_starts_from_the_networks_of_a_preset(preset):
+    from kerasgan import training
+
+    folder, source = preset
+    model = kerasgan.models.Pix2Pix(data_shape=(16, 16, 1), g_filters=4, d_filters=4, seed=9)
+    assert training.load_networks_from(model, folder) == ["generator", "discriminator"]
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 1)).astype("float32")
+    np.testing.assert_allclose(model.translate(x), source.translate(x), atol=1e-6)
+    other = kerasgan.models.Pix2Pix(data_shape=(16, 16, 1), g_filters=8, d_filters=8)
+    with pytest.raises(ValueError, match="nothing to start from"):
+        training.load_networks_from(other, folder)
