@@ -107,6 +107,30 @@ class ImageTranslator(AdversarialModel, DataToData):
         return x, single
 
 
+def check_same_size(model, shapes, arguments, reason):
+    """Refuses two shapes that are not images of the same height and width.
+
+    Args:
+        model: the model's name, for the message.
+        shapes: the two shapes.
+        arguments: the constructor arguments that gave them.
+        reason: why the model needs the same size ("maps each source pixel to a
+            target pixel").
+    """
+    (a, b), (name_a, name_b) = shapes, arguments
+    if len(a) != 3 or len(b) != 3:
+        raise ValueError(
+            f"{model} translates images: {name_a} and {name_b} must be (height, "
+            f"width, channels); got {a} and {b}."
+        )
+    if a[:2] != b[:2]:
+        raise ValueError(
+            f"{model} {reason}: {name_a} ({a}) and {name_b} ({b}) must have the same "
+            "height and width. Resize one of them (e.g. kerasgan.data.load(..., "
+            "image_size=...))."
+        )
+
+
 def _fits(actual, expected):
     """Whether an array shape fits a network's input shape (None: any size)."""
     return len(actual) == len(expected) and all(

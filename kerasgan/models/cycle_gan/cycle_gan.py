@@ -9,6 +9,7 @@ from kerasgan.layers.image_pool import ImagePool
 from kerasgan.models.cycle_gan.resnet_generator import ResNetGenerator
 from kerasgan.models.pix2pix.patch_discriminator import PatchDiscriminator
 from kerasgan.models.translation import ImageTranslator
+from kerasgan.models.translation import check_same_size
 
 DIRECTIONS = ("a_to_b", "b_to_a")
 LEARNING_RATE = 2e-4  # the paper's Adam(2e-4, β1=0.5) for G and both Ds
@@ -80,7 +81,8 @@ class CycleGAN(ImageTranslator):
                  identity_weight=0.5, pool_size=50, seed=None, **kwargs):
         data_shape = tuple(int(d) for d in data_shape)
         domain_b_shape = tuple(int(d) for d in (domain_b_shape or data_shape))
-        _check_domain_shapes(data_shape, domain_b_shape)
+        check_same_size("CycleGAN", (data_shape, domain_b_shape),
+                        ("data_shape", "domain_b_shape"), "keeps the image size")
         _check_weights(cycle_weight, identity_weight, pool_size)
         super().__init__(
             _networks(data_shape, domain_b_shape, g_filters, d_filters, residual_blocks,
@@ -269,20 +271,6 @@ def _least_squares_discriminator(real_logits, fake_logits):
     real = ops.mean(ops.square(ops.cast(real_logits, "float32") - 1.0))
     fake = ops.mean(ops.square(ops.cast(fake_logits, "float32")))
     return 0.5 * (real + fake)
-
-
-def _check_domain_shapes(shape_a, shape_b):
-    if len(shape_a) != 3 or len(shape_b) != 3:
-        raise ValueError(
-            "CycleGAN translates images: data_shape and domain_b_shape must be "
-            f"(height, width, channels); got {shape_a} and {shape_b}."
-        )
-    if shape_a[:2] != shape_b[:2]:
-        raise ValueError(
-            f"CycleGAN's generators keep the image size: domain A ({shape_a}) and "
-            f"domain B ({shape_b}) must have the same height and width. Resize one "
-            "domain (e.g. kerasgan.data.load(..., image_size=...))."
-        )
 
 
 def _check_weights(cycle_weight, identity_weight, pool_size):

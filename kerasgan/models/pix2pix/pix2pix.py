@@ -8,6 +8,7 @@ from kerasgan.engine.phase import Phase
 from kerasgan.models.pix2pix.patch_discriminator import PatchDiscriminator
 from kerasgan.models.pix2pix.unet_generator import UNetGenerator
 from kerasgan.models.translation import ImageTranslator
+from kerasgan.models.translation import check_same_size
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -54,7 +55,8 @@ class Pix2Pix(ImageTranslator):
                  adversarial_weight=1.0, loss="non_saturating", seed=None, **kwargs):
         data_shape = tuple(int(d) for d in data_shape)
         target_shape = tuple(int(d) for d in (target_shape or data_shape))
-        _check_same_size(data_shape, target_shape)
+        check_same_size("Pix2Pix", (data_shape, target_shape), ("data_shape", "target_shape"),
+                        "maps each source pixel to a target pixel (SRGAN changes the size)")
         networks = {
             "generator": UNetGenerator(data_shape, target_shape[-1], g_filters, dropout=dropout),
             "discriminator": PatchDiscriminator(
@@ -111,17 +113,3 @@ class Pix2Pix(ImageTranslator):
                 "dropout": self.dropout, "l1_weight": self.l1_weight,
                 "adversarial_weight": self.adversarial_weight,
                 "loss": keras.saving.serialize_keras_object(self.loss)}
-
-
-def _check_same_size(source_shape, target_shape):
-    if len(source_shape) != 3 or len(target_shape) != 3:
-        raise ValueError(
-            "Pix2Pix translates images: data_shape and target_shape must be "
-            f"(height, width, channels); got {source_shape} and {target_shape}."
-        )
-    if source_shape[:2] != target_shape[:2]:
-        raise ValueError(
-            f"Pix2Pix maps each source pixel to a target pixel: the source "
-            f"({source_shape}) and target ({target_shape}) must have the same height "
-            "and width. Resize one of them, or use SRGAN to change the size."
-        )
