@@ -15,7 +15,6 @@ from kerasgan.engine.protocols import LatentToData
 from kerasgan.layers.diff_augment import DiffAugment
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
 def count_argument(value, name):
     """`value` as an int when it is a positive whole number; a ValueError otherwise.
 
@@ -27,6 +26,7 @@ def count_argument(value, name):
     return int(value)
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
 class GAN(AdversarialModel, LatentToData):
     """A generative adversarial network trained with plain `fit()` on any Keras backend.
 
