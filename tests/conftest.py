@@ -1,4 +1,5 @@
 import os
+import sys
 
 import keras
 import numpy as np
@@ -48,6 +49,9 @@ def other_backends():
 
 def subprocess_env(backend):
     env = dict(os.environ, KERAS_BACKEND=backend)
+    # The `kerasgan` command sits beside this interpreter, on PATH or not (a venv's
+    # python run without activating the venv).
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     env.setdefault("OMP_NUM_THREADS", "1")
     return env
 
