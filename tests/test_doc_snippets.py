@@ -24,6 +24,7 @@ Output of shell commands must not hold TensorFlow's C++ log lines (issue 20).
 
 import contextlib
 import io
+import os
 import pathlib
 import re
 import subprocess
@@ -46,6 +47,29 @@ NEEDS_FASHION_MNIST = re.compile(
     r"""(load|load_numpy)\("fashion-mnist"|--dataset fashion-mnist|evaluate\(.*"fashion-mnist\""""
 )
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} |absl::InitializeLog", re.MULTILINE)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_jax_compilation_cache(tmp_path_factory):
+    """On JAX, one compilation cache for the module's processes: the pages train the
+    same DCGAN step again and again (in-process, and in every `kerasgan train`), and
+    compiling it takes longer than the 2 steps they run."""
+    import keras
+
+    if keras.backend.backend() != "jax":
+        yield
+        return
+    import jax
+
+    folder = str(tmp_path_factory.mktemp("jax_cache"))
+    previous = jax.config.jax_compilation_cache_dir
+    jax.config.update("jax_compilation_cache_dir", folder)
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = folder  # for the commands run
+    try:
+        yield
+    finally:
+        os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
+        jax.config.update("jax_compilation_cache_dir", previous)
 
 
 def blocks(page):
