@@ -43,8 +43,10 @@ BLOCK = re.compile(
 RUN = ("python", "bash")
 NEVER_RUN = ("text", "")
 INSTALL_PREFIX = re.compile(r"^pip install [^\n]*?&& ", re.MULTILINE)
+# Real Fashion-MNIST, or the sets derived from it (edges2fashion, sneaker2boot, ...-sr4).
 NEEDS_FASHION_MNIST = re.compile(
-    r"""(load|load_numpy)\("fashion-mnist"|--dataset fashion-mnist|evaluate\(.*"fashion-mnist\""""
+    r"""(load|load_numpy)\("(fashion-mnist|edges2fashion|sneaker2boot)"""
+    r"""|--dataset (fashion-mnist|edges2fashion|sneaker2boot)|evaluate\(.*"fashion-mnist\""""
 )
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} |absl::InitializeLog", re.MULTILINE)
 
