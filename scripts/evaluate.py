@@ -256,6 +256,24 @@ def evaluate(gan, dataset, num_samples, extractor):
     ).values()
 
 
+def entry_note(gan):
+    """What a card says about how its numbers were measured."""
+    if isinstance(gan, kerasgan.engine.DataToData):
+        return (
+            "The whole test split (translated once; no sampling). Baselines in the same "
+            "table: bicubic upscaling for super-resolution; for translation, the "
+            "classifier on the untranslated inputs (source_accuracy) and on the real "
+            "targets (target_accuracy)."
+        )
+    return "Samples from seed 1 (the training grids use seed 0). " + (
+        "high_quality: the share of samples within 3σ of a component's centre; a "
+        "mode is covered with a quarter of its expected share."
+        if len(gan.data_shape) == 1
+        else "Compare with the real-vs-real values at the same N and extractor in "
+        "docs/metrics.md."
+    )
+
+
 def evaluate_zoo_entry(args):
     entry = zoo_lib.resolve(args.zoo)
     gan = zoo_lib.load(entry)
@@ -266,20 +284,14 @@ def evaluate_zoo_entry(args):
         print(result, flush=True)
     metrics = {
         "results": [result.to_dict() for result in results],
-        "note": "Samples from seed 1 (the training grids use seed 0). "
-        + (
-            "high_quality: the share of samples within 3σ of a component's centre; a "
-            "mode is covered with a quarter of its expected share."
-            if len(gan.data_shape) == 1
-            else "Test split; each model's numbers beside the baselines in the same "
-            "table (bicubic; the untranslated inputs and the real targets)."
-            if isinstance(gan, kerasgan.engine.DataToData)
-            else "Compare with the real-vs-real values at the same N and extractor in "
-            "docs/metrics.md."
-        ),
+        "note": entry_note(gan),
         "command": f"KERAS_BACKEND={keras.backend.backend()} python "
-        f"scripts/evaluate.py --zoo {args.zoo} --inception-n {args.inception_n} "
-        f"--domain-n {args.domain_n}",
+        f"scripts/evaluate.py --zoo {args.zoo}"
+        + (
+            ""
+            if isinstance(gan, kerasgan.engine.DataToData)
+            else f" --inception-n {args.inception_n} --domain-n {args.domain_n}"
+        ),
         "backend": keras.backend.backend(),
         "seconds": round(time.perf_counter() - start, 1),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
