@@ -26,7 +26,6 @@ CLASSES = (
     MultiScaleDiscriminator,
 )
 IMAGE = (16, 16, 1)
-NETWORK_NAMES = ("generator", "discriminator", "ema_generator")
 NETWORKS = {
     "conv_g": lambda: ConvGenerator(8, IMAGE, filters=4),
     "conv_g_conditional": lambda: ConvGenerator(
@@ -244,13 +243,14 @@ def test_dtype_policy_reaches_the_hidden_layers_and_the_config():
     assert keras.backend.standardize_dtype(images.dtype) == "float32"
 
 
-def _network_variable_paths(path):
-    """The stored variables of the networks (not the GAN's own RNG state, which
-    differs by backend)."""
+def _network_variable_paths(path, model):
+    """The stored variables of the model's networks and EMA copies (not the model's
+    own RNG state, which differs by backend, nor a CycleGAN's image pools)."""
+    names = set(model.network_names) | {f"ema_{n}" for n in model.ema_network_names}
     paths = []
 
     def visit(name, item):
-        if isinstance(item, h5py.Dataset) and name.split("/")[0] in NETWORK_NAMES:
+        if isinstance(item, h5py.Dataset) and name.split("/")[0] in names:
             paths.append(name)
 
     with h5py.File(path, "r") as file:
@@ -269,5 +269,5 @@ def test_zoo_weight_files_hold_exactly_the_variables_of_the_network_classes(
     path = tmp_path / "resaved.weights.h5"
     kerasgan.zoo.preset.networks_only(gan).save_weights(path)
     stored = kerasgan.zoo.resolve(name) / "model.weights.h5"
-    expected = _network_variable_paths(stored)
-    assert len(expected) > 10 and _network_variable_paths(path) == expected
+    expected = _network_variable_paths(stored, gan)
+    assert len(expected) > 10 and _network_variable_paths(path, gan) == expected
