@@ -477,20 +477,12 @@ def _training_data(dataset, batch_size, steps_per_epoch, seed, data_options=None
 
 
 def _callbacks(out, backup, gan, dataset, seed, every, tensorboard):
-    if isinstance(gan, DataToData):
-        return _translator_callbacks(out, backup, gan, dataset, every, tensorboard)
-    images = len(gan.data_shape) == 3
     callbacks = [
         callbacks_lib.NonFiniteLossGuard(out / "last_good.weights.h5"),
         backup,
-        callbacks_lib.SampleGrid(out / "samples", every=every, n=64, seed=seed),
-        callbacks_lib.ModeCollapseAlarm(every=every, n=128, seed=seed),
+        *_picture_callbacks(out, gan, dataset, seed, every),
         callbacks_lib.LossPlot(out / "losses.png", csv_path=out / "history.csv"),
     ]
-    if images:
-        callbacks.append(
-            callbacks_lib.LatentInterpolation(out / "interp", every=max(every, 5))
-        )
     if tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
     return callbacks
@@ -500,17 +492,20 @@ def _callbacks(out, backup, gan, dataset, seed, every, tensorboard):
 SAMPLE_PAIRS = 16
 
 
-def _translator_callbacks(out, backup, model, dataset, every, tensorboard):
-    inputs, targets = sample_pairs(dataset, SAMPLE_PAIRS)
-    callbacks = [
-        callbacks_lib.NonFiniteLossGuard(out / "last_good.weights.h5"),
-        backup,
-        callbacks_lib.SampleGrid(out / "samples", every=every, inputs=inputs, targets=targets),
-        callbacks_lib.LossPlot(out / "losses.png", csv_path=out / "history.csv"),
+def _picture_callbacks(out, gan, dataset, seed, every):
+    """What a run draws: input → output pairs of a translator; samples, the mode
+    alarm and (images) latent walks of a latent GAN."""
+    if isinstance(gan, DataToData):
+        inputs, targets = sample_pairs(dataset, SAMPLE_PAIRS)
+        return [callbacks_lib.SampleGrid(out / "samples", every=every, inputs=inputs,
+                                         targets=targets)]
+    pictures = [
+        callbacks_lib.SampleGrid(out / "samples", every=every, n=64, seed=seed),
+        callbacks_lib.ModeCollapseAlarm(every=every, n=128, seed=seed),
     ]
-    if tensorboard:
-        callbacks.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
-    return callbacks
+    if len(gan.data_shape) == 3:
+        pictures.append(callbacks_lib.LatentInterpolation(out / "interp", every=max(every, 5)))
+    return pictures
 
 
 def sample_pairs(dataset, n):

@@ -14,7 +14,6 @@ L1+cGAN, ground truth) into docs/variants/pix2pix.md.
 
 import argparse
 import pathlib
-import subprocess
 import time
 
 import keras
@@ -23,6 +22,7 @@ import numpy as np
 import kerasgan
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.images import save_samples
+from train import git
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "variants" / "pix2pix.md"
@@ -75,8 +75,7 @@ def main(argv=None):
     edges, images = kerasgan.data.load_numpy("edges2fashion", split="test")
     rows = [edges[:10]] + [models[arm].translate(edges[:10]) for arm in ARMS] + [images[:10]]
     save_samples(np.concatenate(rows), PICTURE, columns=10)
-    commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short=10", "HEAD")
     text = "\n".join(
         table(scores, scores["L1+cGAN"])
         + [

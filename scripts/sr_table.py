@@ -12,14 +12,15 @@ docs/variants/srgan.md.
 """
 
 import pathlib
-import subprocess
 
 import keras
 import numpy as np
 
 import kerasgan
 from kerasgan.utils.files import replace_marked_section
+from kerasgan.utils.images import centre_crop
 from kerasgan.utils.images import save_samples
+from train import git
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "variants" / "srgan.md"
@@ -39,12 +40,6 @@ def scores(upscaled, high_res, scale):
     }
 
 
-def crops(images):
-    height, width = images.shape[1:3]
-    top, left = (height - CROP) // 2, (width - CROP) // 2
-    return images[:, top : top + CROP, left : left + CROP]
-
-
 def main():
     low_res, high_res = kerasgan.data.load_numpy(DATASET, split="test")
     scale = high_res.shape[1] // low_res.shape[1]
@@ -57,11 +52,10 @@ def main():
         s = scores(upscaled, high_res, scale)
         rows.append(f"| {label} | {s['PSNR (dB)']:.2f} | {s['SSIM']:.4f} | {s['sharpness']:.3f} |")
         print(label, s, flush=True)
-    picture = [crops(x) for x in outputs.values()] + [crops(high_res)]
+    picture = [centre_crop(x, CROP) for x in (*outputs.values(), high_res)]
     picture = np.stack(picture, axis=1).reshape((-1, CROP, CROP, high_res.shape[-1]))
     save_samples(picture, PICTURE, columns=len(outputs) + 1)
-    commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short=10", "HEAD")
     text = "\n".join(rows + [
         "",
         f"![bicubic, SRResNet, SRGAN, ground truth](../images/variants/{PICTURE.name})",

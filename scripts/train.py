@@ -28,6 +28,7 @@ import kerasgan
 from kerasgan import training
 from kerasgan.models import registry
 from kerasgan.utils.labels import fixed_labels
+from kerasgan.utils.images import centre_crop
 from kerasgan.utils.images import save_samples
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
@@ -71,12 +72,6 @@ def hardware():
 DISPLAY_SIDE = 128
 
 
-def _centre_crop(images, side):
-    height, width = images.shape[-3:-1]
-    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
-    return images[..., top : top + side, left : left + side, :]
-
-
 def translation_samples(model, dataset, n=8):
     """Input, output and target side by side for `n` test pairs of `dataset`; small
     inputs (super-resolution) enlarged with nearest neighbours to the output size."""
@@ -87,7 +82,7 @@ def translation_samples(model, dataset, n=8):
     if shown.shape[-1] != outputs.shape[-1]:
         shown = np.repeat(shown, outputs.shape[-1], axis=-1)
     triplets = np.stack([shown, outputs, targets[..., : outputs.shape[-1]]], axis=1)
-    triplets = _centre_crop(triplets, DISPLAY_SIDE)
+    triplets = centre_crop(triplets, DISPLAY_SIDE)
     text = (
         f"Test pairs of `{dataset}`, each row: input, `translate(input)`, "
         + ("an unrelated image of the target domain." if model.input_names[1] == "domain_b"

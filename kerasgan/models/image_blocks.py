@@ -58,6 +58,13 @@ def normalized(x, layer, norm, dtype=None):
     return x if normalize is None else normalize(x)
 
 
+def block_count(value, name="residual_blocks"):
+    """`value` as an int when it is a whole number ≥ 0; a ValueError otherwise."""
+    if isinstance(value, bool) or int(value) != value or value < 0:
+        raise ValueError(f"{name} must be an integer ≥ 0; got {value!r}.")
+    return int(value)
+
+
 def halvings(image_shape, limit):
     """How many times both sides of `image_shape` halve exactly, at most `limit`."""
     height, width = image_shape[:2]

@@ -9,6 +9,7 @@ import numpy as np
 from keras import ops
 
 from kerasgan.engine.data_spec import DataSpec
+from kerasgan.engine.gan import count_argument
 from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.protocols import DataToData
 
@@ -69,7 +70,7 @@ class ImageTranslator(AdversarialModel, DataToData):
             A float32 NumPy array of the translations, in [-1, 1], one per input.
         """
         network = self.translator(direction)
-        batch_size = _positive_int(batch_size, "batch_size")
+        batch_size = count_argument(batch_size, "batch_size")
         x, single = self._checked_images(x, tuple(network.input_shape[1:]))
         outputs = [
             ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
@@ -137,8 +138,3 @@ def _fits(actual, expected):
         e is None or a == e for a, e in zip(actual, expected)
     )
 
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)

@@ -15,6 +15,14 @@ def to_uint8(images, value_range=(-1.0, 1.0)):
     return np.clip(np.round(scaled * 255.0), 0, 255).astype("uint8")
 
 
+def centre_crop(images, side):
+    """The central `side`×`side` region of images `(..., h, w, c)` (whole sides
+    that are shorter)."""
+    height, width = images.shape[-3:-1]
+    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
+    return images[..., top : top + side, left : left + side, :]
+
+
 def image_grid(images, columns=None, padding=2, value_range=(-1.0, 1.0)):
     """Tiles a batch `(n, h, w, c)` into one uint8 image `(H, W, c)`.
 

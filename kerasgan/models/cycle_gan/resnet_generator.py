@@ -88,11 +88,9 @@ class ResNetGenerator(Network):
         check_image_size(data_shape)
         image_blocks.check_norm(norm)
         output_channels = int(output_channels or data_shape[-1])
-        blocks = residual_blocks
-        if blocks is None:
-            blocks = default_residual_blocks(data_shape)
-        if int(blocks) != blocks or blocks < 0:
-            raise ValueError(f"residual_blocks must be an integer ≥ 0; got {blocks!r}.")
+        blocks = image_blocks.block_count(
+            default_residual_blocks(data_shape) if residual_blocks is None else residual_blocks
+        )
         inputs = keras.Input(data_shape, name="image")
         x = layers.ReLU(dtype=dtype)(reflect_conv(inputs, filters, 7, norm, dtype))
         for level in range(1, DOWNSAMPLINGS + 1):

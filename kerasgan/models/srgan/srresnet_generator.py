@@ -95,10 +95,7 @@ class SRResNetGenerator(Network):
         low_res_shape = image_blocks.image_shape(low_res_shape, "low_res_shape")
         scale = check_scale(scale)
         output_channels = int(output_channels or low_res_shape[-1])
-        if int(residual_blocks) != residual_blocks or residual_blocks < 0:
-            raise ValueError(
-                f"residual_blocks must be an integer ≥ 0; got {residual_blocks!r}."
-            )
+        residual_blocks = image_blocks.block_count(residual_blocks)
         # Fully convolutional: trained on patches, it upscales images of any size
         # (the held-out photographs); `low_res_shape` gives the channels and the
         # training size.
