@@ -145,13 +145,13 @@ def test_pixel_content_loss_is_the_mse_and_d_loss_the_logistic_loss():
     low_res, high_res = (ops.convert_to_tensor(a) for a in pairs(4))
     fake = model.generator(low_res, training=True)
     mse = np.mean((_numpy(fake) - _numpy(high_res)) ** 2)
-    np.testing.assert_allclose(float(model.content_loss(fake, high_res)), mse, rtol=1e-5)
+    np.testing.assert_allclose(float(_numpy(model.content_loss(fake, high_res))), mse, rtol=1e-5)
     real_logits = _numpy(model.discriminator(high_res, training=True))
     fake_logits = _numpy(model.discriminator(fake, training=True))
     d_loss, _ = model.discriminator_loss(low_res, high_res)
     expected = (np.mean(np.logaddexp(0.0, -real_logits))
                 + np.mean(np.logaddexp(0.0, fake_logits)))
-    np.testing.assert_allclose(float(d_loss), expected, rtol=1e-5)
+    np.testing.assert_allclose(float(_numpy(d_loss)), expected, rtol=1e-5)
 
 
 def test_vgg_input_is_keras_caffe_preprocessing_of_images_in_minus_one_one():
