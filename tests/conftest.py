@@ -70,3 +70,18 @@ def require_real_fashion_mnist():
             "needs real Fashion-MNIST: apt-get install dataset-fashion-mnist, or "
             f"internet access for keras.datasets ({type(error).__name__}: {error})"
         )
+
+
+def require_fashion_mnist():
+    """Skips, naming the reason, when the Debian package is missing; fails on CI."""
+    from kerasgan.data import fashion_mnist
+
+    if fashion_mnist.find_idx_files("train") and fashion_mnist.find_idx_files("test"):
+        return
+    reason = (
+        f"Fashion-MNIST IDX files are not in {fashion_mnist.DEBIAN_DIR}: "
+        "apt-get install dataset-fashion-mnist"
+    )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason + " (CI installs it, so this test must run there)")
+    pytest.skip(reason)

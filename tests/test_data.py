@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 import kerasgan
-from kerasgan.data import fashion_mnist
+from conftest import require_fashion_mnist
 from kerasgan.data import keras_datasets
 from kerasgan.data import mnist5k
 from kerasgan.data import stacked_mnist
@@ -58,19 +58,6 @@ def write_png(path, size, mode, value=128):
 
 def first_batch(dataset):
     return next(iter(dataset.as_numpy_iterator()))
-
-
-def require_fashion_mnist():
-    """Skips, naming the reason, when the Debian package is missing; fails on CI."""
-    if fashion_mnist.find_idx_files("train") and fashion_mnist.find_idx_files("test"):
-        return
-    reason = (
-        f"Fashion-MNIST IDX files are not in {fashion_mnist.DEBIAN_DIR}: "
-        "apt-get install dataset-fashion-mnist"
-    )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(reason + " (CI installs it, so this test must run there)")
-    pytest.skip(reason)
 
 
 # ------------------------------------------------------------------ registry

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 import kerasgan
+from conftest import require_fashion_mnist
 from kerasgan.data import bicubic
 from kerasgan.data import derived_cache
 from kerasgan.data import edges2fashion
@@ -42,10 +43,7 @@ def _write_idx(path, array):
 @pytest.fixture(scope="module")
 def fashion_dir(tmp_path_factory):
     """A data_dir with the first real Fashion-MNIST images of each split."""
-    if not (
-        fashion_mnist.find_idx_files("train") and fashion_mnist.find_idx_files("test")
-    ):
-        pytest.skip("apt-get install dataset-fashion-mnist (Fashion-MNIST IDX files)")
+    require_fashion_mnist()
     folder = tmp_path_factory.mktemp("fashion")
     for split, count in SMALL_SPLITS.items():
         images, labels = fashion_mnist.load_arrays(split)

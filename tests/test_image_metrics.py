@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import kerasgan
+from conftest import require_fashion_mnist
 from kerasgan.data import fashion_mnist
 from kerasgan.data import super_resolution
 
@@ -147,8 +148,7 @@ def _write_idx(path, array):
 @pytest.fixture(scope="module")
 def fashion_dir(tmp_path_factory):
     """The first 300 real Fashion-MNIST test images as a data_dir (fast)."""
-    if not fashion_mnist.find_idx_files("test"):
-        pytest.skip("apt-get install dataset-fashion-mnist (Fashion-MNIST IDX files)")
+    require_fashion_mnist()
     folder = tmp_path_factory.mktemp("fashion")
     images, labels = fashion_mnist.load_arrays("test")
     _write_idx(folder / "t10k-images-idx3-ubyte.gz", images[:300, ..., 0])
