@@ -74,3 +74,37 @@ def test_a_folder_named_kerasgan_in_the_working_directory_is_named_in_the_error(
         assert "Run Python from another directory" in result.stderr
     else:  # a regular (non-editable) install: the package is found, nothing to say
         assert result.returncode == 0, result.stderr
+
+
+def clone_named_kerasgan(parent):
+    """A folder `kerasgan` holding what matters of a clone: the repository root's
+    `__init__.py` and an (empty) package folder inside it."""
+    clone = parent / "kerasgan"
+    (clone / "kerasgan").mkdir(parents=True)
+    (clone / "__init__.py").write_text((ROOT / "__init__.py").read_text())
+    return clone
+
+
+def test_a_clone_named_kerasgan_in_the_working_directory_hands_over_to_the_installed_package(
+    tmp_path, backend_name
+):
+    clone_named_kerasgan(tmp_path)
+    code = "import kerasgan\nprint(kerasgan.__file__)\nprint(kerasgan.metrics.__name__)"
+    result = run_python(code, subprocess_env(backend_name), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    package_file, metrics = result.stdout.split()
+    assert package_file == str(ROOT / "kerasgan" / "__init__.py") or "site-packages" in package_file
+    assert metrics == "kerasgan.metrics"
+
+
+def test_a_clone_named_kerasgan_without_an_install_says_how_to_install(tmp_path):
+    clone = clone_named_kerasgan(tmp_path)
+    # -S: no site-packages (no install, no editable finder); no PYTHONPATH.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", "import kerasgan"],
+        check=False, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"'import kerasgan' found {clone}, a clone" in result.stderr
+    assert "pip install -e" in result.stderr
