@@ -219,7 +219,7 @@ class LAPGAN(AdversarialModel, LatentToData):
     def real_level(self, images, k):
         """`(real, condition)` of level `k` for real `images`: the coarsest image and
         None at level 0; else the residual `h_k` and `u(I_{k-1})`."""
-        image = images
+        image = ops.convert_to_tensor(images, "float32")
         for _ in range(self.levels - 1 - k):
             image = pyramid.downsample(image)
         if k == 0:

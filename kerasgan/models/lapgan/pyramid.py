@@ -89,7 +89,7 @@ def upsample(images):
 def gaussian_pyramid(images, levels):
     """`[I_0, ..., I_{L-1}]`, coarsest first: `I_{L-1}` the images, each coarser one
     `downsample` of the next."""
-    pyramid = [images]
+    pyramid = [ops.convert_to_tensor(images)]
     for _ in range(levels - 1):
         pyramid.insert(0, downsample(pyramid[0]))
     return pyramid
@@ -114,7 +114,7 @@ def laplacian_pyramid(images, levels):
 
 def reconstruct(pyramid):
     """The image of a Laplacian pyramid: `I_k = upsample(I_{k-1}) + h_k` from `I_0`."""
-    image = pyramid[0]
+    image = ops.convert_to_tensor(pyramid[0])
     for residual in pyramid[1:]:
-        image = upsample(image) + residual
+        image = upsample(image) + ops.convert_to_tensor(residual)
     return image
