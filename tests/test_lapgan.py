@@ -95,7 +95,7 @@ def test_phases_and_optimizers_one_pair_per_level(three_levels):
 
 
 def test_training_one_level_changes_its_networks_and_no_other():
-    model = kerasgan.models.LAPGAN(**TINY)
+    model = kerasgan.models.LAPGAN(**dict(TINY, n_critic=2))
     model.compile(**_adam())
     names = list(model.network_names)
     model.set_train_levels((1,))
@@ -109,7 +109,7 @@ def test_training_one_level_changes_its_networks_and_no_other():
         else:
             assert not any(changed), name
     assert {k: int(model.optimizer.get(k).iterations) for k in model.optimizer.optimizer_keys} \
-        == {"d_1": 2, "g_1": 2}
+        == {"d_1": 4, "g_1": 2}
 
 
 class _OnlyPhasesOf(kerasgan.models.LAPGAN):
@@ -213,6 +213,7 @@ def test_ema_generators_are_what_sampling_uses():
     (dict(data_shape=(32, 32), levels=2), "\\(height, width, channels\\)"),
     (dict(data_shape=(32, 32, 1), levels=0), "levels must be a positive integer"),
     (dict(data_shape=(32, 32, 1), levels=2.5), "levels must be a positive integer"),
+    (dict(data_shape=(32, 32, 1), n_critic=0), "n_critic must be a positive integer"),
 ])
 def test_bad_construction_is_refused_with_the_fix(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -225,6 +226,8 @@ def test_bad_training_and_sampling_arguments_are_refused_before_training():
         model.fit_stages(random_images(8, (16, 16, 1)), epochs_per_level=1)
     with pytest.raises(ValueError, match="'g_5'"):
         model.compile(optimizers={"g_5": "adam"})
+    with pytest.raises(ValueError, match="without a gradient penalty"):
+        model.compile(gradient_penalty="wgan-gp")
     model.compile(**_adam())
     with pytest.raises(ValueError, match="one per level"):
         model.fit_stages(random_images(8, (16, 16, 1)), epochs_per_level=[1, 1, 1])

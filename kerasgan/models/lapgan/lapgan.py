@@ -56,6 +56,7 @@ class LAPGAN(AdversarialModel, LatentToData):
         noise_channels: channels of the noise plane of each finer level.
         norm: `"batch"` or `"none"` in the finer generators.
         dropout: dropout of the finer discriminators.
+        n_critic: discriminator steps per generator step, at every level.
         seed, ema_decay, **kwargs: `kerasgan.AdversarialModel` arguments; with
             `ema_decay`, every generator is averaged (`ema_generator_<k>`) and
             sampling uses the averages.
@@ -78,9 +79,10 @@ class LAPGAN(AdversarialModel, LatentToData):
     def __init__(self, data_shape=(32, 32, 1), levels=3, latent_dim=100,
                  coarse_g_units=(512, 512), coarse_d_units=(256, 256), g_filters=64,
                  d_filters=64, g_layers=3, noise_channels=1, norm="batch", dropout=0.5,
-                 seed=None, ema_decay=None, ema_networks=None, **kwargs):
+                 n_critic=1, seed=None, ema_decay=None, ema_networks=None, **kwargs):
         shapes = pyramid.check_levels(data_shape, levels)
         count_argument(latent_dim, "latent_dim")
+        n_critic = count_argument(n_critic, "n_critic")
         networks = {}
         for k, shape in enumerate(shapes):
             networks[f"generator_{k}"], networks[f"discriminator_{k}"] = _level_networks(
@@ -96,7 +98,7 @@ class LAPGAN(AdversarialModel, LatentToData):
         self.coarse_d_units = tuple(int(u) for u in coarse_d_units)
         self.g_filters, self.d_filters, self.g_layers = int(g_filters), int(d_filters), int(g_layers)
         self.norm, self.dropout = norm, float(dropout)
-        self.n_critic = 1  # one discriminator step per generator step, at every level
+        self.n_critic = n_critic
         self.adversarial_loss = losses.get("non_saturating")
         self.train_levels = tuple(range(self.levels))
         object.__setattr__(self, "_held_optimizers", {})
@@ -114,7 +116,8 @@ class LAPGAN(AdversarialModel, LatentToData):
         for k in self.train_levels:
             phases += [
                 Phase(f"discriminator_{k}", self._discriminator_loss(k),
-                      f"discriminator_{k}", f"d_{k}", logs=(f"d_loss_{k}",)),
+                      f"discriminator_{k}", f"d_{k}", repeats=self.n_critic,
+                      logs=(f"d_loss_{k}",)),
                 Phase(f"generator_{k}", self._generator_loss(k), f"generator_{k}",
                       f"g_{k}", logs=(f"g_loss_{k}",)),
             ]
@@ -137,7 +140,7 @@ class LAPGAN(AdversarialModel, LatentToData):
 
     # ------------------------------------------------------------------ compile
     def compile(self, g_optimizer=None, d_optimizer=None, loss="non_saturating",
-                optimizers=None, **kwargs):
+                optimizers=None, gradient_penalty=None, **kwargs):
         """Configures training of every level.
 
         Args:
@@ -148,9 +151,16 @@ class LAPGAN(AdversarialModel, LatentToData):
                 object); the paper's is `"non_saturating"`.
             optimizers: `{"g_1": ..., "d_0": ...}`: optimizers of single levels,
                 over `g_optimizer`/`d_optimizer`; the rest are `paper_optimizers()`.
+            gradient_penalty: must be None (no level has one); accepted so that
+                `kerasgan.training` can pass the GAN arguments it passes every model.
             **kwargs: `keras.Model.compile` arguments (`jit_compile`, ...).
         """
         self._refuse_keras_losses(kwargs)
+        if gradient_penalty is not None:
+            raise ValueError(
+                "LAPGAN's levels train without a gradient penalty (the paper's); "
+                f"got gradient_penalty={gradient_penalty!r}."
+            )
         unknown = sorted(set(optimizers or {}) - set(self.optimizer_names()))
         if unknown:
             raise ValueError(
@@ -416,7 +426,7 @@ class LAPGAN(AdversarialModel, LatentToData):
                 "coarse_d_units": self.coarse_d_units, "g_filters": self.g_filters,
                 "d_filters": self.d_filters, "g_layers": self.g_layers,
                 "noise_channels": self.noise_channels, "norm": self.norm,
-                "dropout": self.dropout}
+                "dropout": self.dropout, "n_critic": self.n_critic}
 
     @classmethod
     def from_config(cls, config):
