@@ -353,7 +353,7 @@ def _loss_settings(gan):
         return {}
     return dict(
         loss=gan.adversarial_loss.name,
-        gradient_penalty=gan.get_compile_config()["gradient_penalty"],
+        gradient_penalty=gan.get_compile_config().get("gradient_penalty"),
         n_critic=gan.n_critic,
     )
 

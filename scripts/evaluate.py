@@ -39,6 +39,7 @@ from kerasgan.callbacks.mode_collapse import class_diversity
 from kerasgan.metrics.results import MetricResult
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.files import write_json
+from kerasgan.utils.images import centre_crop
 from kerasgan.utils.labels import fixed_labels
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
@@ -252,11 +253,32 @@ def within_class_diversity(gan, dataset, num_samples):
 
 def evaluate(gan, dataset, num_samples, extractor):
     return kerasgan.metrics.evaluate(
-        gan, dataset, num_samples=num_samples, extractor=extractor, seed=1
+        unpadded(gan, dataset, num_samples), dataset, num_samples=num_samples,
+        extractor=extractor, seed=1,
     ).values()
 
 
-def entry_note(gan):
+def padding(gan, dataset):
+    """The border a model trained on `dataset` padded to a larger size adds to each
+    side (Fashion-MNIST at `image_size=32`: 2 px), else 0."""
+    real = stats_cache.real_images(dataset, num_samples=1).shape[1:3]
+    extra = [side - real_side for side, real_side in zip(gan.data_shape[:2], real)]
+    same = len(gan.data_shape) == 3 and extra[0] == extra[1]
+    return extra[0] // 2 if same and extra[0] > 0 and extra[0] % 2 == 0 else 0
+
+
+def unpadded(gan, dataset, num_samples):
+    """The model, or for a model trained on padded images its samples (seed 1, as
+    the model's own) with the padding cropped off, so that they are measured against
+    the real images as stored, like every other entry."""
+    border = padding(gan, dataset)
+    if not border:
+        return gan
+    samples = gan.generate(num_samples, seed=1)
+    return centre_crop(samples, samples.shape[1] - 2 * border)
+
+
+def entry_note(gan, dataset=None):
     """What a card says about how its numbers were measured."""
     if isinstance(gan, kerasgan.engine.DataToData):
         return (
@@ -265,7 +287,12 @@ def entry_note(gan):
             "classifier on the untranslated inputs (source_accuracy) and on the real "
             "targets (target_accuracy)."
         )
-    return "Samples from seed 1 (the training grids use seed 0). " + (
+    border = padding(gan, dataset) if dataset and len(gan.data_shape) == 3 else 0
+    cropped = (
+        f"Samples cropped by the {border} px of padding of the training images, to "
+        "the dataset's size, before measuring. " if border else ""
+    )
+    return "Samples from seed 1 (the training grids use seed 0). " + cropped + (
         "high_quality: the share of samples within 3σ of a component's centre; a "
         "mode is covered with a quarter of its expected share."
         if len(gan.data_shape) == 1
@@ -284,7 +311,7 @@ def evaluate_zoo_entry(args):
         print(result, flush=True)
     metrics = {
         "results": [result.to_dict() for result in results],
-        "note": entry_note(gan),
+        "note": entry_note(gan, metadata["dataset"]),
         "command": f"KERAS_BACKEND={keras.backend.backend()} python "
         f"scripts/evaluate.py --zoo {args.zoo}"
         + (

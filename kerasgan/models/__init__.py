@@ -6,6 +6,9 @@ from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.cycle_gan.resnet_generator import ResNetGenerator
 from kerasgan.models.dcgan.dcgan import DCGAN
+from kerasgan.models.lapgan.lapgan import LAPGAN
+from kerasgan.models.lapgan.laplacian_discriminator import LaplacianDiscriminator
+from kerasgan.models.lapgan.laplacian_generator import LaplacianGenerator
 from kerasgan.models.lsgan.lsgan import LSGAN
 from kerasgan.models.network_gan import NetworkGAN
 from kerasgan.models.pix2pix.patch_discriminator import PatchDiscriminator

@@ -27,6 +27,8 @@ from kerasgan.models.cycle_gan import cycle_gan_presets
 from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.dcgan import dcgan_presets
 from kerasgan.models.dcgan.dcgan import DCGAN
+from kerasgan.models.lapgan import lapgan_presets
+from kerasgan.models.lapgan.lapgan import LAPGAN
 from kerasgan.models.lsgan import lsgan_presets
 from kerasgan.models.lsgan.lsgan import LSGAN
 from kerasgan.models.pix2pix import pix2pix_presets
@@ -208,6 +210,16 @@ _VARIANTS = (
         recipes=cycle_gan_presets.RECIPES,
         task=TRANSLATE,
         tiny=cycle_gan_presets.TINY,
+    ),
+    Variant(
+        "lapgan",
+        LAPGAN,
+        "LAPGAN (Denton et al. 2015): a Laplacian pyramid of GANs, each finer level "
+        "drawing the band-pass residual of the upsampled coarser image.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=lapgan_presets.RECIPES,
+        tiny=lapgan_presets.TINY,
     ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}

@@ -1,0 +1,1 @@
+"""LAPGAN: a Laplacian pyramid of conditional GANs (Denton et al. 2015)."""
