@@ -13,7 +13,7 @@ RECIPES = {
     # paper's 5e-5/2e-4 at batch 2048, and an EMA decay of 0.999.
     "big_gan_fashion_mnist": dict(
         variant="big_gan",
-        epochs=3,
+        epochs=2,
         latent_dim=120,
         g_lr=2e-4,
         d_lr=2e-4,
