@@ -144,7 +144,9 @@ class GAN(AdversarialModel, LatentToData):
         term = regularize.regularizer
         if regularize.kind == "weights":
             network = self.network(regularize.network)
-            return term(variables or network.trainable_variables)
+            # A network may leave some weights out (BigGAN's shared class embedding).
+            default = getattr(network, "regularized_variables", network.trainable_variables)
+            return term(variables or default)
         if regularize.kind == "penalty":
             fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels))
             return term(lambda x: self.discriminate(x, labels, training=False), real,

@@ -8,3 +8,4 @@ from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization
 from kerasgan.layers.pixel_shuffle import PixelShuffle
 from kerasgan.layers.reflection_padding import ReflectionPadding2D
+from kerasgan.layers.linear_conditional_batch_norm import LinearConditionalBatchNormalization

@@ -2,6 +2,9 @@
 
 from kerasgan.models import registry
 from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.big_gan.big_gan import BigGAN
+from kerasgan.models.big_gan.big_gan_discriminator import BigGANDiscriminator
+from kerasgan.models.big_gan.big_gan_generator import BigGANGenerator
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.cycle_gan.resnet_generator import ResNetGenerator

@@ -21,6 +21,8 @@ import difflib
 
 from kerasgan.models.acgan import acgan_presets
 from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.big_gan import big_gan_presets
+from kerasgan.models.big_gan.big_gan import BigGAN
 from kerasgan.models.conditional_gan import conditional_gan_presets
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.cycle_gan import cycle_gan_presets
@@ -177,6 +179,17 @@ _VARIANTS = (
         conditional=True,
         data_ranks=VECTORS_OR_IMAGES,
         recipes=acgan_presets.RECIPES,
+    ),
+    Variant(
+        "big_gan",
+        BigGAN,
+        "BigGAN (Brock et al. 2019): residual nets with self-attention and spectral "
+        "norm, skip-z conditional batch norm, projection D, hinge loss, orthogonal "
+        "regularization, EMA, the truncation trick.",
+        conditional=True,
+        data_ranks=IMAGES,
+        recipes=big_gan_presets.RECIPES,
+        tiny=big_gan_presets.TINY,
     ),
     Variant(
         "pix2pix",

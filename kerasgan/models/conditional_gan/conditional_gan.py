@@ -1,15 +1,14 @@
 """Conditional GAN: class labels as inputs of the generator and the discriminator."""
 
 import keras
-import numpy as np
-from keras import ops
 
-from kerasgan.engine.data_spec import DataSpec
+from kerasgan.models.class_conditional import ClassConditional
+from kerasgan.models.class_conditional import check_num_classes
 from kerasgan.models.network_gan import NetworkGAN
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class ConditionalGAN(NetworkGAN):
+class ConditionalGAN(ClassConditional, NetworkGAN):
     """Conditional GAN (Mirza & Osindero 2014), optionally with a projection
     discriminator (Miyato & Koyama 2018).
 
@@ -63,9 +62,7 @@ class ConditionalGAN(NetworkGAN):
                 f"{type(self).__name__} conditioning must be one of "
                 f"{self.conditionings}; got {conditioning!r}."
             )
-        if int(num_classes) < 2:
-            raise ValueError(f"num_classes must be at least 2; got {num_classes}.")
-        self.num_classes = int(num_classes)
+        self.num_classes = check_num_classes(num_classes)
         self.conditioning = conditioning
         self.spectral_norm = bool(spectral_norm)
         self.generator_norm = generator_norm
@@ -85,47 +82,6 @@ class ConditionalGAN(NetworkGAN):
             "conditioning": self.conditioning,
             "spectral_norm": self.spectral_norm,
         }
-
-    def data_spec(self):
-        """`(images, labels)`, labels required, integers in `[0, num_classes)`."""
-        images, _ = super().data_spec()
-        return (images, DataSpec("labels", (), "label", True, self.num_classes))
-
-    def _labels_for_networks(self, labels):
-        if labels is None:
-            raise ValueError(
-                f"{type(self).__name__} trains on labelled data: call fit(x, y) or "
-                "pass a dataset of (x, y) batches, y integers in [0, num_classes)."
-            )
-        return ops.cast(ops.reshape(labels, (-1,)), "int32")
-
-    def generator_inputs(self, latents, labels):
-        return [latents, self._labels_for_networks(labels)]
-
-    def discriminator_inputs(self, images, labels):
-        return [images, self._labels_for_networks(labels)]
-
-    def check_labels(self, labels, n):
-        """`generate`'s labels: required, `n` integers in `[0, num_classes)`."""
-        name = type(self).__name__
-        if labels is None:
-            raise ValueError(
-                f"{name} is conditional: pass labels=, one class per sample, e.g. "
-                f"generate({n}, labels=[3] * {n})."
-            )
-        labels = np.asarray(labels)
-        if labels.shape != (n,):
-            raise ValueError(
-                f"labels must have shape ({n},), one per sample; got {labels.shape}."
-            )
-        if not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(f"labels must be integers; got dtype {labels.dtype}.")
-        if labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(
-                f"labels must lie in [0, {self.num_classes}); got values from "
-                f"{labels.min()} to {labels.max()}."
-            )
-        return labels.astype("int32")
 
     def get_config(self):
         return {

@@ -1,0 +1,1 @@
+"""BigGAN (Brock et al. 2019)."""
