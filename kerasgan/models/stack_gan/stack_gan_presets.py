@@ -7,13 +7,13 @@ TINY = dict(data_shape=(16, 16, 1), latent_dim=8, condition_dim=4, g_filters=4,
 # The paper's losses and optimizers (Adam 2e-4, β1 0.5, λ_KL = 1) with 32-filter
 # networks, a 32-d noise and 16-d conditions (the paper's 100 and 128) on 32×32
 # captioned Fashion-MNIST: stage I draws 16×16 images, stage II 32×32. `epochs`
-# covers both stages, half each (StackGAN.fit_stages).
+# covers both stages, half each (StackGAN.fit_stages): 1,500 steps per stage.
 RECIPES = {
     "stack_gan_fashion_mnist": dict(
         variant="stack_gan",
         dataset="fashion-mnist-captions",
-        epochs=4,
-        steps_per_epoch=600,
+        epochs=6,
+        steps_per_epoch=500,
         batch_size=64,
         latent_dim=32,
         ema_decay=0.0,
