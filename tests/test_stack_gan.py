@@ -111,7 +111,7 @@ def test_discriminator_loss_judges_each_image_with_the_next_caption_as_mismatche
 def test_stage_two_trains_its_networks_and_leaves_stage_one_and_the_text_encoder():
     model = tiny()
     model.set_stage(2)
-    model.compile()
+    model.compile(jit_compile=False)  # tiny: tracing costs more than XLA saves
     frozen = ("text_encoder", "conditioning_1", "generator_1", "discriminator_1")
     before = {name: all_weights(model.network(name)) for name in model.network_names}
     images, tokens = batch(16)
@@ -124,6 +124,7 @@ def test_stage_two_trains_its_networks_and_leaves_stage_one_and_the_text_encoder
 
 def test_fit_stages_hands_over_stage_one_trained_weights(tmp_path):
     model = tiny(text_pretrain_epochs=1)
+    model.compile(jit_compile=False)
     initial = all_weights(model.generator_1)
     ends = []
 
@@ -162,7 +163,7 @@ def test_a_pluggable_text_encoder_layer_is_used_and_saved(tmp_path):
     model = tiny(text_encoder=layer)
     assert model.conditioning_1.input_shape == (None, 6)  # the layer's embedding
     images, tokens = batch(8)
-    model.compile()
+    model.compile(jit_compile=False)
     model.fit(images, tokens, batch_size=8, epochs=1, verbose=0)
     clone = StackGAN.from_config(model.get_config())
     clone.set_weights(model.get_weights())
@@ -185,7 +186,7 @@ def test_captions_name_attributes_measured_from_the_pixels():
     images[2, :20, :20] = 160  # 400 px: medium; 0.63: grey
     bins = captions.attributes(images)
     said = captions.read_attributes(captions.tokenize(captions.compose([7, 1, 8], bins)))
-    assert captions.compose([7], {k: v[:1] for k, v in bins.items()}) == ["a small white sneaker"]
+    assert captions.compose([7], {k: v[:1] for k, v in bins.items()}) == ["a small white low-contrast sneaker"]
     assert said["size"].tolist() == [0, 2, 1]
     assert said["tone"].tolist() == [2, 1, 1]
     assert said["contrast"].tolist() == [0, 1, 0]
