@@ -305,18 +305,36 @@ def train_variant(
     finished = backup.restore()
     write_json(out / ARGUMENTS, arguments)
     start = time.perf_counter()
-    history = gan.fit(
-        ds.skip(finished * steps),
-        epochs=epochs,
-        steps_per_epoch=steps,
-        verbose=verbose,
-        callbacks=_callbacks(out, backup, gan, dataset, seed, every, tensorboard),
-    )
+    callbacks = _callbacks(out, backup, gan, dataset, seed, every, tensorboard)
+    if hasattr(gan, "fit_stages"):
+        history = _fit_in_stages(gan, ds, epochs, steps, verbose, callbacks, backup, resume)
+    else:
+        history = gan.fit(
+            ds.skip(finished * steps),
+            epochs=epochs,
+            steps_per_epoch=steps,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
     seconds = time.perf_counter() - start
     write_final_files(gan, out, arguments, steps, seconds)
     # Only now: until the final files exist, the backup is the run.
     shutil.rmtree(out / "backup", ignore_errors=True)
     return gan, history
+
+
+def _fit_in_stages(gan, ds, epochs, steps, verbose, callbacks, backup, resume):
+    """A staged variant (StackGAN): `gan.fit_stages` runs its stages, `epochs` in
+    all. RunBackup counts the epochs of one fit(), so a staged run does not resume."""
+    if resume:
+        raise ValueError(
+            f"{type(gan).__name__} trains in stages, which a run cannot resume: "
+            "pass --overwrite to train again from the start."
+        )
+    return gan.fit_stages(
+        ds, epochs=epochs, steps_per_epoch=steps, verbose=verbose,
+        callbacks=[c for c in callbacks if c is not backup],
+    )
 
 
 def write_final_files(gan, out, arguments, steps, seconds):
@@ -354,7 +372,7 @@ def _loss_settings(gan):
     return dict(
         loss=gan.adversarial_loss.name,
         gradient_penalty=gan.get_compile_config().get("gradient_penalty"),
-        n_critic=gan.n_critic,
+        n_critic=getattr(gan, "n_critic", 1),
     )
 
 

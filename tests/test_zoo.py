@@ -33,6 +33,7 @@ REQUIRED_ENTRIES = {
     "wgan_gp_fashion_mnist",
     "sngan_fashion_mnist",
     "lapgan_fashion_mnist",
+    "stack_gan_fashion_mnist",
     "big_gan_fashion_mnist",
     "sagan_fashion_mnist",
     "conditional_gan_fashion_mnist",

@@ -6,6 +6,7 @@ import functools
 import os
 from typing import Callable
 
+from kerasgan.data import captions
 from kerasgan.data import edges2fashion
 from kerasgan.data import fashion_mnist
 from kerasgan.data import folder
@@ -25,6 +26,7 @@ PAIRED = "paired images"  # (source, target), aligned
 UNPAIRED = "unpaired images"  # (domain_a, domain_b), shuffled apart
 SUPER_RESOLUTION = "super-resolution"  # (low_res, high_res), aligned
 IMAGE_TO_IMAGE = (PAIRED, UNPAIRED, SUPER_RESOLUTION)
+CAPTIONED = "captioned images"  # (images, caption token ids)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +35,8 @@ class DatasetInfo:
 
     Attributes:
         name: what `load()` takes.
-        kind: "image", "2-D points", or for image-to-image data "paired images"
+        kind: "image", "2-D points", "captioned images" (batches `(images,
+            tokens)`: int32 caption token ids), or for image-to-image data "paired images"
             (batches `(source, target)`), "unpaired images" (`(domain_a,
             domain_b)`) or "super-resolution" (`(low_res, high_res)`).
         size: examples per split, e.g. `{"train": 60000, "test": 10000}`; empty when
@@ -154,6 +157,19 @@ _REGISTERED = {
             _FASHION_LICENCE,
         ),
         edges2fashion.open_split,
+    ),
+    "fashion-mnist-captions": Entry(
+        DatasetInfo(
+            "fashion-mnist-captions",
+            CAPTIONED,
+            dict(captions.SPLIT_SIZES),
+            f"32×32×1 images, captions of ≤ {captions.MAX_TOKENS} tokens",
+            "none; batches are (images, caption token ids): class, size, tone and "
+            "contrast measured from the pixels (kerasgan.data.captions)",
+            "fashion-mnist, padded to 32×32, captions composed by kerasgan",
+            _FASHION_LICENCE,
+        ),
+        captions.open_split,
     ),
     "sneaker2boot": Entry(
         DatasetInfo(

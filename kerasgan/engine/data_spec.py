@@ -2,6 +2,8 @@
 
 import dataclasses
 
+KINDS = ("data", "label", "tokens")
+
 
 @dataclasses.dataclass(frozen=True)
 class DataSpec:
@@ -15,10 +17,12 @@ class DataSpec:
     Args:
         name: what the element is, for error messages ("images", "labels", ...).
         shape: the shape of one example; `()` for a class label.
-        kind: "data" (floating-point values in [-1, 1]) or "label" (integer
-            classes in `[0, num_classes)`).
+        kind: "data" (floating-point values in [-1, 1]), "label" (integer
+            classes in `[0, num_classes)`) or "tokens" (integer ids in
+            `[0, num_classes)` of shape `shape`, e.g. a caption's words).
         required: whether the batch must contain it.
-        num_classes: for labels, the number of classes.
+        num_classes: for labels, the number of classes; for tokens, the
+            vocabulary size.
     """
 
     name: str
@@ -28,6 +32,6 @@ class DataSpec:
     num_classes: int = None
 
     def __post_init__(self):
-        if self.kind not in ("data", "label"):
-            raise ValueError(f"DataSpec kind must be 'data' or 'label'; got {self.kind!r}.")
+        if self.kind not in KINDS:
+            raise ValueError(f"DataSpec kind must be one of {KINDS}; got {self.kind!r}.")
         object.__setattr__(self, "shape", tuple(self.shape))

@@ -251,7 +251,7 @@ class AdversarialModel(keras.Model):
                 batch.append(None)
                 continue
             validation.check_batch_shape(element, spec, type(self).__name__)
-            dtype = "int32" if spec.kind == "label" else "float32"
+            dtype = "float32" if spec.kind == "data" else "int32"
             if spec.kind == "label":
                 element = ops.reshape(element, (-1,))
             batch.append(ops.cast(element, dtype))

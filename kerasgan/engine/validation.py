@@ -125,14 +125,17 @@ def _check_arrays(elements, specs, model_name, source):
         if array is None:
             continue
         check_batch_shape(array, spec, model_name)
-        if spec.kind == "label":
+        if spec.kind in ("label", "tokens"):
             _check_label_values(array, spec, model_name)
         else:
             _check_data_values(array, spec, model_name, source)
 
 
 def _check_label_values(labels, spec, model_name):
-    labels = labels.reshape(len(labels), -1)[:, 0] if labels.ndim == 2 else labels
+    if spec.kind == "tokens":
+        labels = labels.reshape(-1)
+    elif labels.ndim == 2:
+        labels = labels.reshape(len(labels), -1)[:, 0]
     if not np.issubdtype(labels.dtype, np.integer):
         if np.issubdtype(labels.dtype, np.floating) and np.all(labels == np.round(labels)):
             hint = "Convert them: y.astype('int32')."
@@ -224,7 +227,7 @@ def _check_first_batch(dataset, specs, model_name):
         if tensor is None:
             continue
         array = np.asarray(tensor)
-        if spec.kind == "label":
+        if spec.kind in ("label", "tokens"):
             _check_label_values(array, spec, model_name)
         elif np.issubdtype(array.dtype, np.floating) and array.size:
             warn_on_data_range(float(array.min()), float(array.max()), spec, model_name)

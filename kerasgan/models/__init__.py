@@ -20,6 +20,12 @@ from kerasgan.models.pix2pix.unet_generator import UNetGenerator
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan.sngan import SNGAN
 from kerasgan.models.srgan.srgan import SRGAN
+from kerasgan.models.stack_gan.caption_encoder import CaptionEncoder
+from kerasgan.models.stack_gan.conditioning_augmentation import ConditioningAugmentation
+from kerasgan.models.stack_gan.stack_gan import StackGAN
+from kerasgan.models.stack_gan.stage_i_generator import StageIGenerator
+from kerasgan.models.stack_gan.stage_ii_generator import StageIIGenerator
+from kerasgan.models.stack_gan.text_image_discriminator import TextImageDiscriminator
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan.wgan import WGAN
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP

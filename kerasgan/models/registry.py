@@ -40,6 +40,8 @@ from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan import sngan_presets
 from kerasgan.models.sngan.sngan import SNGAN
 from kerasgan.models.srgan import srgan_presets
+from kerasgan.models.stack_gan import stack_gan_presets
+from kerasgan.models.stack_gan.stack_gan import StackGAN
 from kerasgan.models.srgan.srgan import SRGAN
 from kerasgan.models.vanilla_gan import vanilla_gan_presets
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
@@ -233,6 +235,16 @@ _VARIANTS = (
         data_ranks=IMAGES,
         recipes=lapgan_presets.RECIPES,
         tiny=lapgan_presets.TINY,
+    ),
+    Variant(
+        "stack_gan",
+        StackGAN,
+        "StackGAN (Zhang et al. 2017): text to image in two stages, conditioning "
+        "augmentation, matching-aware discriminators, trained stage by stage.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=stack_gan_presets.RECIPES,
+        tiny=stack_gan_presets.TINY,
     ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}

@@ -48,8 +48,8 @@ def random_batch(model, n, seed=0):
     for spec in model.data_spec():
         if not spec.required and spec.kind == "label":
             continue
-        if spec.kind == "label":
-            arrays.append(rng.integers(0, spec.num_classes, n).astype("int32"))
+        if spec.kind in ("label", "tokens"):  # tokens: (n,) + shape ids
+            arrays.append(rng.integers(0, spec.num_classes, (n,) + spec.shape).astype("int32"))
         else:
             arrays.append(rng.uniform(-1, 1, (n,) + spec.shape).astype("float32"))
     return arrays
