@@ -14,6 +14,10 @@ from kerasgan.models.pix2pix.unet_generator import UNetGenerator
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan.sngan import SNGAN
 from kerasgan.models.srgan.srgan import SRGAN
+from kerasgan.models.style_gan.mapping_network import MappingNetwork
+from kerasgan.models.style_gan.style_gan import StyleGAN
+from kerasgan.models.style_gan.style_gan_discriminator import StyleGANDiscriminator
+from kerasgan.models.style_gan.style_gan_generator import StyleGANGenerator
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan.wgan import WGAN
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP
