@@ -117,13 +117,20 @@ def test_noise_is_random_in_training_and_the_stored_constant_otherwise():
 def test_networks_follow_the_resolution_and_refuse_other_sizes():
     model = kerasgan.models.StyleGAN(**{**SMALL, "data_shape": (32, 32, 3)})
     assert model.num_ws == 8  # 2·log2(32) - 2
-    assert model.generate(2, seed=0).shape == (2, 32, 32, 3)
+    assert tuple(model.generator.output_shape) == (None, 32, 32, 3)
     assert tuple(model.discriminator.output_shape) == (None, 1)
     for shape in ((28, 28, 1), (32, 16, 1), (2,)):
         with pytest.raises(ValueError, match="height, width, channels|power-of-two"):
             kerasgan.models.StyleGAN(**{**SMALL, "data_shape": shape})
     with pytest.raises(ValueError, match="style_mixing is a probability"):
         kerasgan.models.StyleGAN(**{**SMALL, "style_mixing": 1.5})
+    small = kerasgan.models.StyleGAN(**SMALL)
+    small.compile()
+    for n, batch_size in ((12, 6), (10, 4)):  # a batch of 6; a last batch of 2
+        with pytest.raises(ValueError, match="groups of mbstd_group_size=4"):
+            small.fit(random_images(n, (8, 8, 1)), batch_size=batch_size)
+    with pytest.raises(ValueError, match="truncation_cutoff must be"):
+        small.generate(2, seed=0, truncation_cutoff=small.num_ws + 1)
 
 
 def test_path_length_equals_its_definition_by_finite_differences():
@@ -192,11 +199,11 @@ def test_default_optimizers_are_corrected_for_lazy_regularization():
 def test_truncation_psi_zero_gives_the_mean_image_for_every_seed(trained):
     model, _ = trained
     network = model.sampling_generator
-    mean_image = model.synthesize(network.broadcast(ops.convert_to_tensor(
-        _numpy(network.w_avg)[None].astype("float32"))))
+    w_avg = np.repeat(_numpy(network.w_avg)[None], 3, axis=0).astype("float32")
+    mean_image = model.synthesize(network.broadcast(ops.convert_to_tensor(w_avg)))
     for seed in (0, 1):
         images = model.generate(3, seed=seed, truncation_psi=0.0)
-        np.testing.assert_allclose(images, np.repeat(mean_image, 3, axis=0), atol=1e-5)
+        np.testing.assert_allclose(images, mean_image, atol=1e-5)
     free = model.generate(3, seed=0)
     assert not np.allclose(free[0], free[1])
     np.testing.assert_allclose(model.generate(3, seed=0), free)  # deterministic

@@ -192,6 +192,21 @@ class StyleGAN(GAN):
         zero = [ops.sum(ops.cast(v, "float32")) for v in network.trainable_variables]
         return value + 0.0 * ops.sum(ops.stack(zero))
 
+    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+        """`GAN.fit`, refusing first array batches the discriminator's minibatch
+        standard deviation cannot split into groups of `mbstd_group_size`."""
+        if hasattr(x, "shape"):
+            size = batch_size or 32
+            sizes = {min(size, len(x)), len(x) % size or size}
+            if any(s % self.mbstd_group_size for s in sizes):
+                raise ValueError(
+                    f"StyleGAN's discriminator splits each batch into groups of "
+                    f"mbstd_group_size={self.mbstd_group_size}; {len(x)} examples in "
+                    f"batches of {size} give batches of {sorted(sizes)}. Use a batch "
+                    f"size and a number of examples that are multiples of "
+                    f"{self.mbstd_group_size}.")
+        return super().fit(x, y, batch_size, *args, **kwargs)
+
     # --------------------------------------------------------------- sampling
     def generate(self, n, seed=None, labels=None, batch_size=256, truncation_psi=1.0,
                  truncation_cutoff=None):
@@ -216,12 +231,20 @@ class StyleGAN(GAN):
     def generate_from_latents(self, latents, labels=None, batch_size=256, truncation_psi=1.0,
                               truncation_cutoff=None):
         """Images of given latents z (NumPy), truncated as in `generate`."""
+        batch_size = count_argument(batch_size, "batch_size")
         self.check_labels(labels, len(latents))
+        self._check_cutoff(truncation_cutoff)
         network = self.sampling_generator
         ws = [network.truncate(network.broadcast(network.mapping(ops.convert_to_tensor(z))),
                                float(truncation_psi), truncation_cutoff)
               for z in _batches(latents, batch_size)]
         return self.synthesize(ops.concatenate(ws, axis=0), batch_size)
+
+    def _check_cutoff(self, cutoff):
+        if cutoff is not None and (isinstance(cutoff, bool) or int(cutoff) != cutoff
+                                   or not 0 <= cutoff <= self.num_ws):
+            raise ValueError(f"truncation_cutoff must be None or an int in [0, "
+                             f"{self.num_ws}] (the style inputs); got {cutoff!r}.")
 
     def style_mix(self, seed_a, seed_b, crossover, truncation_psi=1.0):
         """Images with the coarse styles of `seed_a` and the fine styles of `seed_b`.
