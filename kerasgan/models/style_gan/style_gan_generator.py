@@ -103,7 +103,8 @@ class StyleGANGenerator(keras.Model):
         sides = resolutions(self.data_shape)
         width = [channels_at(r, self.data_shape, self.filters, self.max_filters) for r in sides]
         self.const = self.add_weight(shape=(BASE_RESOLUTION, BASE_RESOLUTION, width[0]),
-                                     name="const", initializer="random_normal")
+                                     name="const",
+                                     initializer=keras.initializers.RandomNormal(0.0, 1.0))
         self.convs, self.noises, self.activations, self.to_rgbs = [], [], [], []
         for i, channels in enumerate(width):
             for upsample in ([False] if i == 0 else [True, False]):
