@@ -147,7 +147,7 @@ def test_path_length_equals_its_definition_by_finite_differences():
     value = _numpy(penalty(synthesis, ws, keras.random.SeedGenerator(9)))
     y = _numpy(penalty.noise((2, 8, 8, 1), keras.random.SeedGenerator(9)))
     # Jᵀy by central differences: each coordinate of ws moved by ±ε, one batch each.
-    eps, size = 1e-2, model.num_ws * 8
+    eps, size = 1e-3, model.num_ws * 8
     lengths = []
     for b in range(2):
         steps = np.eye(size, dtype="float32").reshape(size, model.num_ws, 8) * eps
