@@ -9,3 +9,11 @@ from kerasgan.layers.spectral_normalization import SpectralNormalization
 from kerasgan.layers.pixel_shuffle import PixelShuffle
 from kerasgan.layers.reflection_padding import ReflectionPadding2D
 from kerasgan.layers.linear_conditional_batch_norm import LinearConditionalBatchNormalization
+from kerasgan.layers.equalized import EqualizedConv2D
+from kerasgan.layers.equalized import EqualizedDense
+from kerasgan.layers.equalized import ScaledLeakyReLU
+from kerasgan.layers.fir_resample import Downsample2D
+from kerasgan.layers.fir_resample import Upsample2D
+from kerasgan.layers.modulated_conv import ModulatedConv2D
+from kerasgan.layers.noise_injection import NoiseInjection
+from kerasgan.layers.pixel_normalization import PixelNormalization

@@ -26,6 +26,10 @@ from kerasgan.models.stack_gan.stack_gan import StackGAN
 from kerasgan.models.stack_gan.stage_i_generator import StageIGenerator
 from kerasgan.models.stack_gan.stage_ii_generator import StageIIGenerator
 from kerasgan.models.stack_gan.text_image_discriminator import TextImageDiscriminator
+from kerasgan.models.style_gan.mapping_network import MappingNetwork
+from kerasgan.models.style_gan.style_gan import StyleGAN
+from kerasgan.models.style_gan.style_gan_discriminator import StyleGANDiscriminator
+from kerasgan.models.style_gan.style_gan_generator import StyleGANGenerator
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan.wgan import WGAN
 from kerasgan.models.wgan_gp.wgan_gp import WGANGP

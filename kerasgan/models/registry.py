@@ -43,6 +43,8 @@ from kerasgan.models.srgan import srgan_presets
 from kerasgan.models.stack_gan import stack_gan_presets
 from kerasgan.models.stack_gan.stack_gan import StackGAN
 from kerasgan.models.srgan.srgan import SRGAN
+from kerasgan.models.style_gan import style_gan_presets
+from kerasgan.models.style_gan.style_gan import StyleGAN
 from kerasgan.models.vanilla_gan import vanilla_gan_presets
 from kerasgan.models.vanilla_gan.vanilla_gan import VanillaGAN
 from kerasgan.models.wgan import wgan_presets
@@ -164,6 +166,16 @@ _VARIANTS = (
         conditional=False,
         data_ranks=IMAGES,
         recipes=sagan_presets.RECIPES,
+    ),
+    Variant(
+        "style_gan",
+        StyleGAN,
+        "StyleGAN2 (Karras et al. 2020): mapping network, modulated convolutions, noise, "
+        "residual D, lazy R1 and path length, style mixing, truncation, EMA.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=style_gan_presets.RECIPES,
+        tiny=style_gan_presets.TINY,
     ),
     Variant(
         "conditional_gan",

@@ -1,0 +1,4 @@
+from kerasgan.models.style_gan.mapping_network import MappingNetwork
+from kerasgan.models.style_gan.style_gan import StyleGAN
+from kerasgan.models.style_gan.style_gan_discriminator import StyleGANDiscriminator
+from kerasgan.models.style_gan.style_gan_generator import StyleGANGenerator
