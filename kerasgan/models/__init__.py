@@ -2,6 +2,7 @@
 
 from kerasgan.models import registry
 from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import AdversarialAutoencoder
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.cycle_gan.resnet_generator import ResNetGenerator
