@@ -14,7 +14,7 @@ RECIPES = {
     "aae_fashion_mnist": dict(
         variant="adversarial_autoencoder",
         dataset="fashion-mnist",
-        epochs=10,
+        epochs=8,
         batch_size=100,
         latent_dim=2,
         ema_decay=None,

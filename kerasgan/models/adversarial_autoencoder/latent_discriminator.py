@@ -5,14 +5,16 @@ from keras import layers
 
 from kerasgan.models.networks import Network
 from kerasgan.models.networks import _policy
+from kerasgan.models.networks import mlp_discriminator_body
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
 class LatentDiscriminator(Network):
     """Tells codes drawn from the prior (real) from codes of the encoder (fake).
 
-    Dense+ReLU hidden layers and one logit per code; the paper's MNIST
-    discriminator is two layers of 1000 ReLU units (Makhzani et al. 2016, §3).
+    Dense+LeakyReLU(0.2) hidden layers (the MLP discriminators' body) and one
+    logit per code; the paper's MNIST discriminator is two layers of 1000 ReLU
+    units (Makhzani et al. 2016, §3).
     With `num_classes` it takes `[codes, labels]` and reads the label as a one-hot
     vector joined to the code: the supervised AAE (§2.3, Fig. 4), where the label
     says which mixture component a code must come from.
@@ -47,8 +49,7 @@ class LatentDiscriminator(Network):
             labels = keras.Input((), dtype="int32", name="labels")
             one_hot = layers.CategoryEncoding(int(num_classes), output_mode="one_hot")(labels)
             inputs, x = [codes, labels], layers.Concatenate(dtype=policy)([codes, one_hot])
-        for units in hidden_units:
-            x = layers.Dense(units, activation="relu", dtype=policy)(x)
+        x = mlp_discriminator_body(x, hidden_units, dtype=policy)
         outputs = layers.Dense(1, name="logit", dtype="float32")(x)
         self._init_functional(inputs, outputs, dtype, name=name, **kwargs)
         self.latent_dim, self.hidden_units = int(latent_dim), hidden_units

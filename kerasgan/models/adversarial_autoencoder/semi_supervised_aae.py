@@ -12,6 +12,7 @@ from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import (
     AdversarialAutoencoder,
 )
 from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import adversarial_adam
+from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import encoder_adam
 from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import reconstruction_adam
 from kerasgan.models.adversarial_autoencoder.latent_discriminator import LatentDiscriminator
 from kerasgan.models.networks import MLPGenerator
@@ -100,10 +101,10 @@ class SemiSupervisedAAE(AdversarialAutoencoder):
         )
 
     def default_optimizers(self):
-        """Adam(1e-3) for the reconstruction and the classifier, Adam(2e-4, β1=0.5) for
-        the adversarial phases (the paper trains with SGD and momentum)."""
+        """Adam(1e-3) for the reconstruction and the classifier, the base's optimizers
+        for the discriminators and the regularization (the paper: SGD, momentum)."""
         return {"ae": reconstruction_adam(), "d_style": adversarial_adam(),
-                "d_category": adversarial_adam(), "g": adversarial_adam(),
+                "d_category": adversarial_adam(), "g": encoder_adam(),
                 "c": reconstruction_adam()}
 
     def phases(self):
