@@ -318,3 +318,15 @@ def test_training_builds_compiles_and_records_the_autoencoder(tmp_path):
     loaded = kerasgan.zoo.load(str(tmp_path / "preset"))
     np.testing.assert_allclose(loaded.generate(3, seed=0), model.generate(3, seed=0),
                                atol=1e-6)
+
+
+def test_the_zoo_entry_gives_its_reference_images_and_draws_the_requested_class():
+    # The reference was computed on the backend that trained the entry (TensorFlow).
+    gan = kerasgan.zoo.load("aae_fashion_mnist")
+    metadata = kerasgan.zoo.info("aae_fashion_mnist")
+    np.testing.assert_allclose(kerasgan.zoo.reference_slice(gan),
+                               metadata["reference"]["values"], atol=1e-4)
+    assert metadata["dirty"] is False and "metrics.json" in metadata["files"]
+    # Labels steer the mixture component, and so the class (chance is 0.1).
+    accuracy = kerasgan.metrics.class_accuracy(gan, "fashion-mnist", num_samples=500)
+    assert accuracy.value >= 0.6, accuracy
