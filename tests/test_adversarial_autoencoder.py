@@ -210,6 +210,26 @@ def test_labels_steer_the_prior_samples_the_discriminator_sees_and_generate_draw
                                atol=1e-6)
 
 
+@pytest.mark.parametrize("prior", ["mixture", "swiss_roll"])
+def test_labels_given_with_latents_move_them_to_their_component(prior):
+    # Sample grids, metrics and latent walks draw latents first, then pass labels.
+    model = AAE(prior=prior, latent_dim=4, num_classes=10, **SMALL)
+    labels = np.arange(300) % 10
+    latents = model.latents_for(300, seed=0)
+    moved = model.prior.move_to_components(latents, labels)
+    for pair in (moved[:, :2], moved[:, 2:]):
+        np.testing.assert_array_equal(model.prior.component_of(pair[:, 0], pair[:, 1]), labels)
+    own = model.latents_for(300, seed=0, labels=labels)  # already in place: unchanged
+    np.testing.assert_array_equal(model.prior.move_to_components(own, labels), own)
+    np.testing.assert_allclose(model.generate_from_latents(latents, labels=labels),
+                               model.decode(moved), atol=1e-6)
+    ss = SemiSupervisedAAE(**SS_SMALL)
+    codes = ss.latents_for(3, seed=0)
+    np.testing.assert_allclose(ss.generate_from_latents(codes, labels=[2, 0, 1]),
+                               ss.decode(np.concatenate([np.eye(3)[[2, 0, 1]], codes[:, 3:]], 1)),
+                               atol=1e-6)
+
+
 def test_unsupervised_models_ignore_labels_in_the_data():
     model = AAE(prior="mixture", latent_dim=2, **SMALL)
     model.compile()

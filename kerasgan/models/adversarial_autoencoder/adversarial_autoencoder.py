@@ -285,7 +285,12 @@ class AdversarialAutoencoder(AdversarialModel, LatentToData):
         return self.prior.sample(n, self.latent_dim, seed, components=labels)
 
     def generate_from_latents(self, latents, labels=None, batch_size=256):
-        """Decodes given codes (the code carries the component; `labels` are unused)."""
+        """Decodes given codes; with `labels`, each code first moves to the same place
+        in its label's component (`Prior.move_to_components`), so that latents drawn
+        without labels (sample grids, metrics, latent walks) are drawn per class."""
+        labels = self.check_labels(labels, len(latents))
+        if labels is not None:
+            latents = self.prior.move_to_components(latents, labels)
         return self.decode(latents, batch_size)
 
     def check_labels(self, labels, n):

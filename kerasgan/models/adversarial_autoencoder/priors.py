@@ -126,6 +126,29 @@ class _PlanarPrior(Prior):
     def get_config(self):
         return {"components": self.components}
 
+    def move_to_components(self, codes, components):
+        """`codes` (NumPy) with every pair of coordinates moved to the same place in
+        component `components[i]` of its row (what `generate_from_latents(latents,
+        labels)` decodes); pairs already in their component are returned as they are.
+        """
+        codes = np.array(codes, "float32")
+        target = np.asarray(components)[:, None]
+        first, second = codes[:, 0::2], codes[:, 1::2]
+        current = self.component_of(first, second)
+        moved_first, moved_second = self.shift(first, second, target - current)
+        stays = current == target
+        codes[:, 0::2] = np.where(stays, first, moved_first)
+        codes[:, 1::2] = np.where(stays, second, moved_second)
+        return codes
+
+    def component_of(self, first, second):
+        """The component each 2-D point `(first, second)` lies in (NumPy ints)."""
+        raise NotImplementedError
+
+    def shift(self, first, second, steps):
+        """The points moved by `steps` components (NumPy)."""
+        raise NotImplementedError
+
 
 @keras.saving.register_keras_serializable(package="kerasgan")
 class GaussianMixturePrior(_PlanarPrior):
@@ -156,6 +179,15 @@ class GaussianMixturePrior(_PlanarPrior):
         angle = ops.cast(components, "float32")[:, None] * (2.0 * math.pi / self.components)
         cos, sin = ops.cos(angle), ops.sin(angle)
         return self.interleave(along * cos - across * sin, along * sin + across * cos)
+
+    def component_of(self, first, second):
+        step = 2.0 * np.pi / self.components
+        return np.round(np.arctan2(second, first) / step).astype(int) % self.components
+
+    def shift(self, first, second, steps):
+        angle = steps * (2.0 * np.pi / self.components)
+        cos, sin = np.cos(angle), np.sin(angle)
+        return first * cos - second * sin, first * sin + second * cos
 
     def means(self):
         """The components' 2-D means, `(components, 2)`, NumPy."""
@@ -192,6 +224,18 @@ class SwissRollPrior(_PlanarPrior):
         angle = 4.0 * math.pi * root
         return self.interleave(self.scale * root * ops.cos(angle),
                                self.scale * root * ops.sin(angle))
+
+    def _position(self, first, second):
+        return (np.hypot(first, second) / self.scale) ** 2
+
+    def component_of(self, first, second):
+        position = self._position(first, second) * self.components
+        return np.clip(np.floor(position).astype(int), 0, self.components - 1)
+
+    def shift(self, first, second, steps):
+        t = np.clip(self._position(first, second) + steps / self.components, 0.0, 1.0)
+        root, angle = np.sqrt(t), 4.0 * np.pi * np.sqrt(t)
+        return self.scale * root * np.cos(angle), self.scale * root * np.sin(angle)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale}

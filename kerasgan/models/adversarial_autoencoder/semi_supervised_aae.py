@@ -194,6 +194,14 @@ class SemiSupervisedAAE(AdversarialAutoencoder):
         style = self.prior.sample(n, self.latent_dim, int(rng.integers(2**31)))
         return np.concatenate([np.eye(self.num_classes, dtype="float32")[classes], style], 1)
 
+    def generate_from_latents(self, latents, labels=None, batch_size=256):
+        """Decodes codes `[y, z]`; `labels` replace y by their one-hot vectors."""
+        labels = self.check_labels(labels, len(latents))
+        if labels is not None:
+            latents = np.array(latents, "float32")
+            latents[:, : self.num_classes] = np.eye(self.num_classes)[labels]
+        return self.decode(latents, batch_size)
+
     def check_labels(self, labels, n):
         if labels is None:
             return None
