@@ -28,6 +28,7 @@ from kerasgan import callbacks as callbacks_lib
 from kerasgan import data as data_lib
 from kerasgan.callbacks.loss_plot import read_history_csv
 from kerasgan.callbacks.run_backup import RunBackup
+from kerasgan.engine.gan import GAN
 from kerasgan.engine.protocols import DataToData
 from kerasgan.models import registry
 from kerasgan.utils.files import atomic_path
@@ -285,7 +286,9 @@ def train_variant(
         ema_decay or None,
         **(options or {}),
     )
-    if translates:
+    if translates or not isinstance(gan, GAN):
+        # Translators and other models with their own phases and optimizers (the
+        # adversarial autoencoder) compile with their paper's optimizers.
         compile_translator(gan, epochs * steps, g_lr, d_lr, **_attachments(techniques))
     else:
         compile_variant(
@@ -365,9 +368,9 @@ def write_final_files(gan, out, arguments, steps, seconds):
 
 
 def _loss_settings(gan):
-    """The loss, penalty and n_critic of a latent GAN's run (translators declare
-    their losses in their config)."""
-    if isinstance(gan, DataToData):
+    """The loss, penalty and n_critic of a latent GAN's run (translators and the
+    adversarial autoencoder declare their losses in their config)."""
+    if not isinstance(gan, GAN):
         return {}
     return dict(
         loss=gan.adversarial_loss.name,

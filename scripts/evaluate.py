@@ -8,7 +8,8 @@ writes the table between the `baselines` markers of docs/metrics.md, with the co
 With `--zoo NAME` it measures a zoo entry instead and writes zoo/NAME/metrics.json
 (then re-hashes the entry and regenerates its card): Inception FID/KID/P/R/D/C, the
 domain classifier's FID/KID/classifier score/class modes, class accuracy for
-conditional models, mode statistics for the toy mixtures.
+conditional models, mode statistics for the toy mixtures, reconstruction error and
+the codes' MMD² to the prior for autoencoders.
 
 Usage:
     KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
@@ -219,7 +220,8 @@ def zoo_results(gan, dataset, inception_n, domain_n):
             for name in ("modes_covered", "high_quality", "reverse_kl")
         ]
     domain = evaluation.default_extractor(dataset)
-    results = list(evaluate(gan, dataset, num_samples=inception_n, extractor="inception"))
+    results = autoencoder_results(gan, dataset, domain_n) if hasattr(gan, "encode") else []
+    results += evaluate(gan, dataset, num_samples=inception_n, extractor="inception")
     if domain != "inception":
         results += evaluate(gan, dataset, num_samples=domain_n, extractor=domain)
         if getattr(gan, "num_classes", None):
@@ -227,6 +229,16 @@ def zoo_results(gan, dataset, inception_n, domain_n):
     if getattr(gan, "num_classes", None):
         results += within_class_diversity(gan, dataset, inception_n)
     return results
+
+
+def autoencoder_results(model, dataset, num_samples):
+    """An autoencoder's reconstruction error and the MMD² of its codes to its prior,
+    on the first `num_samples` test images (train where there is no test split)."""
+    x, _ = kerasgan.data.load_numpy(dataset, split=stats_cache.default_split(dataset))
+    x = x[:num_samples]
+    # MMD² costs N² kernel values: 2,000 codes against 2,000 prior samples.
+    return [kerasgan.metrics.reconstruction_error(model, x),
+            *kerasgan.metrics.posterior_prior_mmd(model, x[:2000], seed=1)]
 
 
 def within_class_diversity(gan, dataset, num_samples):

@@ -31,6 +31,9 @@ from kerasgan.metrics.image_to_image import translation_accuracy
 from kerasgan.metrics.image_to_image import translation_fid
 from kerasgan.metrics.inception_score import inception_score
 from kerasgan.metrics.kid import kid_from_features
+from kerasgan.metrics.latent import posterior_prior_mmd
+from kerasgan.metrics.latent import rbf_mmd2
+from kerasgan.metrics.latent import reconstruction_error
 from kerasgan.metrics.mode_coverage import mode_coverage
 from kerasgan.metrics.precision_recall import precision_recall_from_features
 from kerasgan.metrics.results import MetricResult

@@ -5,6 +5,7 @@ from kerasgan.models.acgan.acgan import ACGAN
 from kerasgan.models.big_gan.big_gan import BigGAN
 from kerasgan.models.big_gan.big_gan_discriminator import BigGANDiscriminator
 from kerasgan.models.big_gan.big_gan_generator import BigGANGenerator
+from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import AdversarialAutoencoder
 from kerasgan.models.conditional_gan.conditional_gan import ConditionalGAN
 from kerasgan.models.cycle_gan.cycle_gan import CycleGAN
 from kerasgan.models.cycle_gan.resnet_generator import ResNetGenerator

@@ -21,6 +21,10 @@ import difflib
 
 from kerasgan.models.acgan import acgan_presets
 from kerasgan.models.acgan.acgan import ACGAN
+from kerasgan.models.adversarial_autoencoder import adversarial_autoencoder_presets
+from kerasgan.models.adversarial_autoencoder.adversarial_autoencoder import (
+    AdversarialAutoencoder,
+)
 from kerasgan.models.big_gan import big_gan_presets
 from kerasgan.models.big_gan.big_gan import BigGAN
 from kerasgan.models.conditional_gan import conditional_gan_presets
@@ -257,6 +261,16 @@ _VARIANTS = (
         data_ranks=IMAGES,
         recipes=stack_gan_presets.RECIPES,
         tiny=stack_gan_presets.TINY,
+    ),
+    Variant(
+        "adversarial_autoencoder",
+        AdversarialAutoencoder,
+        "Adversarial autoencoder (Makhzani et al. 2016): an autoencoder whose codes a "
+        "latent discriminator matches to a Gaussian, mixture or swiss-roll prior.",
+        conditional=False,
+        data_ranks=VECTORS_OR_IMAGES,
+        recipes=adversarial_autoencoder_presets.RECIPES,
+        tiny=adversarial_autoencoder_presets.TINY,
     ),
 )
 _BY_NAME = {variant.name: variant for variant in _VARIANTS}
