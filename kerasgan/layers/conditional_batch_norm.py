@@ -60,13 +60,8 @@ class ConditionalBatchNormalization(keras.layers.Layer):
         features, labels = inputs
         normalized = self.normalize(features, training=training)
         labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
-        # (batch, channels) → (batch, 1, ..., 1, channels) to broadcast over positions.
-        broadcast = (-1,) + (1,) * (len(features.shape) - 2) + (features.shape[-1],)
-        gamma = ops.reshape(ops.take(self.gamma, labels, axis=0), broadcast)
-        beta = ops.reshape(ops.take(self.beta, labels, axis=0), broadcast)
-        return normalized * ops.cast(gamma, normalized.dtype) + ops.cast(
-            beta, normalized.dtype
-        )
+        return scale_and_shift(normalized, ops.take(self.gamma, labels, axis=0),
+                               ops.take(self.beta, labels, axis=0))
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]
@@ -78,3 +73,16 @@ class ConditionalBatchNormalization(keras.layers.Layer):
             "momentum": self.momentum,
             "epsilon": self.epsilon,
         }
+
+
+def scale_and_shift(normalized, scale, shift):
+    """`normalized * scale + shift` with per-example `(batch, channels)` scale and shift.
+
+    Both are reshaped to `(batch, 1, ..., 1, channels)` so that they broadcast over
+    every position of `normalized` (any rank ≥ 2), and cast to its dtype (mixed
+    precision keeps the per-class parameters in float32).
+    """
+    broadcast = (-1,) + (1,) * (len(normalized.shape) - 2) + (normalized.shape[-1],)
+    scale = ops.cast(ops.reshape(scale, broadcast), normalized.dtype)
+    shift = ops.cast(ops.reshape(shift, broadcast), normalized.dtype)
+    return normalized * scale + shift

@@ -1,8 +1,8 @@
 """Batch normalization whose gain and bias are linear functions of a vector (BigGAN)."""
 
 import keras
-from keras import ops
 
+from kerasgan.layers.conditional_batch_norm import scale_and_shift
 from kerasgan.layers.spectral_normalization import SpectralNormalization
 
 
@@ -69,13 +69,9 @@ class LinearConditionalBatchNormalization(keras.layers.Layer):
     def call(self, inputs, training=None):
         features, condition = inputs
         normalized = self.normalize(features, training=training)
-        # (batch, channels) → (batch, 1, ..., 1, channels) to broadcast over positions.
-        broadcast = (-1,) + (1,) * (len(features.shape) - 2) + (features.shape[-1],)
-        gain = ops.reshape(self.gain(condition, training=training), broadcast)
-        bias = ops.reshape(self.bias(condition, training=training), broadcast)
-        return normalized * (1.0 + ops.cast(gain, normalized.dtype)) + ops.cast(
-            bias, normalized.dtype
-        )
+        # The gain is learned as an offset from 1, so that a zero projection is identity.
+        return scale_and_shift(normalized, 1.0 + self.gain(condition, training=training),
+                               self.bias(condition, training=training))
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]

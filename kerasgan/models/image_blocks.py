@@ -74,6 +74,30 @@ def halvings(image_shape, limit):
     return count
 
 
+def halving_layers(requested, image_shape, limit, name, minimum=1, default=None):
+    """How many stride-2 layers to build: `requested`, checked against the image.
+
+    A network can halve its input only as often as both sides halve exactly, and
+    its paper caps that at `limit`. `requested=None` gives `default` (or, without
+    one, every halving the image allows).
+
+    Raises:
+        ValueError: naming `name`, the allowed range and the image size, when
+            `requested` is not a whole number in `[minimum, possible]`.
+    """
+    possible = halvings(image_shape, limit)
+    count = requested
+    if requested is None:
+        count = possible if default is None else default
+    if isinstance(count, bool) or int(count) != count or not minimum <= count <= possible:
+        raise ValueError(
+            f"{name} must be a whole number between {minimum} and {possible} for images "
+            f"of {image_shape[0]}×{image_shape[1]} px (the number of times both sides "
+            f"halve exactly, at most {limit}); got {requested!r}."
+        )
+    return int(count)
+
+
 def image_shape(shape, what):
     shape = tuple(int(d) for d in shape)
     if len(shape) != 3 or min(shape) < 1:

@@ -3,7 +3,6 @@
 import keras
 
 from kerasgan.models import image_blocks
-from kerasgan.models.lapgan.laplacian_generator import _at_least
 from kerasgan.models.networks import Network
 
 MAX_STRIDED = 2  # the authors' CIFAR-10 discriminators halve the image once or twice
@@ -40,14 +39,7 @@ class LaplacianDiscriminator(Network):
     def __init__(self, data_shape, filters=64, layers=None, dropout=0.5,
                  name="discriminator", dtype=None, **kwargs):
         data_shape = image_blocks.image_shape(data_shape, "data_shape")
-        possible = image_blocks.halvings(data_shape, MAX_STRIDED)
-        strided = possible if layers is None else _at_least(layers, 1, "layers")
-        if not 1 <= strided <= possible:
-            raise ValueError(
-                f"layers must be between 1 and {possible} for a {data_shape[0]}×"
-                f"{data_shape[1]} level (the times its sides halve, at most "
-                f"{MAX_STRIDED}); got {layers!r}."
-            )
+        strided = image_blocks.halving_layers(layers, data_shape, MAX_STRIDED, "layers")
         residual = keras.Input(data_shape, name="residual")
         condition = keras.Input(data_shape, name="condition")
         x = keras.layers.Add(dtype=dtype)([residual, condition])

@@ -64,12 +64,8 @@ class PatchDiscriminator(Network):
                  norm="batch", name="discriminator", dtype=None, **kwargs):
         data_shape = image_blocks.image_shape(data_shape, "data_shape")
         image_blocks.check_norm(norm)
-        strided = default_layers(data_shape) if layers is None else int(layers)
-        if not 1 <= strided <= image_blocks.halvings(data_shape, 8):
-            raise ValueError(
-                f"layers must be between 1 and the number of times the sides of "
-                f"{data_shape} halve exactly; got {strided}."
-            )
+        strided = image_blocks.halving_layers(layers, data_shape, 8, "layers",
+                                              default=default_layers(data_shape))
         image = keras.Input(data_shape, name="image")
         inputs, x = image, image
         if condition_shape is not None:

@@ -49,14 +49,7 @@ class UNetGenerator(Network):
         data_shape = image_blocks.image_shape(data_shape, "data_shape")
         output_channels = int(output_channels or data_shape[-1])
         image_blocks.check_norm(norm)
-        possible = image_blocks.halvings(data_shape, MAX_DEPTH)
-        depth = possible if depth is None else int(depth)
-        if not 1 <= depth <= possible:
-            raise ValueError(
-                f"depth must be between 1 and {possible} for images of "
-                f"{data_shape[0]}×{data_shape[1]} px (the number of times both sides "
-                f"halve exactly); got {depth}."
-            )
+        depth = image_blocks.halving_layers(depth, data_shape, MAX_DEPTH, "depth")
         inputs = keras.Input(data_shape, name="source")
         skips, x = [], inputs
         for level in range(depth):

@@ -58,15 +58,9 @@ class SRDiscriminator(Network):
     def __init__(self, data_shape, filters=64, strided_blocks=None, dense_units=1024,
                  name="discriminator", dtype=None, **kwargs):
         data_shape = image_blocks.image_shape(data_shape, "data_shape")
-        possible = image_blocks.halvings(data_shape, PAPER_STRIDED_BLOCKS)
-        strided = (default_strided_blocks(data_shape) if strided_blocks is None
-                   else int(strided_blocks))
-        if not 0 <= strided <= possible:
-            raise ValueError(
-                f"strided_blocks must be between 0 and {possible} for images of "
-                f"{data_shape[0]}×{data_shape[1]} px (the times both sides halve "
-                f"exactly, at most {PAPER_STRIDED_BLOCKS}); got {strided_blocks!r}."
-            )
+        strided = image_blocks.halving_layers(
+            strided_blocks, data_shape, PAPER_STRIDED_BLOCKS, "strided_blocks",
+            minimum=0, default=default_strided_blocks(data_shape))
         inputs = keras.Input(data_shape, name="image")
         x = inputs
         for index in range(CONV_LAYERS):
