@@ -123,7 +123,10 @@ def _train_parser(subparsers):
         "--steps-per-epoch", type=_positive_int, help="default: one pass over the data"
     )
     parser.add_argument(
-        "--latent-dim", type=_positive_int, default=100, help="size of the latent"
+        "--latent-dim",
+        type=_positive_int,
+        help="size of the latent (default: the variant's, e.g. 100 for dcgan, 120 "
+        "for big_gan)",
     )
     parser.add_argument(
         "--filters",
@@ -366,7 +369,7 @@ def build_parser():
 def _run_train(args):
     import keras
 
-    from kerasgan.training import train_variant
+    from kerasgan.training import train_variant, width_options
 
     out = args.out or os.path.join("runs", args.variant)
     # tf.data logs a failing pipeline function's whole traceback (a file that does
@@ -378,9 +381,7 @@ def _run_train(args):
         f"kerasgan {__version__}, Keras {keras.__version__}, backend "
         f"{keras.backend.backend()}: training {args.variant} on {args.dataset} into {out}"
     )
-    options = {} if args.filters is None else {"g_filters": args.filters}
-    if args.filters is not None:
-        options["d_filters"] = args.filters
+    options = width_options(args.variant, args.filters)
     train_variant(
         variant=args.variant,
         options=options,

@@ -17,6 +17,7 @@ A run goes into an empty (or new) folder; `resume=True` continues the run in the
 folder (refused when its arguments differ), `overwrite=True` replaces it.
 """
 
+import inspect
 import json
 import pathlib
 import shutil
@@ -63,7 +64,9 @@ def build_variant(
     Args:
         variant: a name from `kerasgan.models.registry.names()`.
         data_shape: the shape of one example.
-        latent_dim, seed, ema_decay: `kerasgan.GAN` arguments.
+        latent_dim, seed, ema_decay: `kerasgan.GAN` arguments; `latent_dim=None`
+            keeps the variant's own default (BigGAN's 120 splits across its
+            blocks, the AAE's 8 is a code size).
         n_critic: D steps per G step; None keeps the variant's default.
         **options: further constructor arguments (e.g. `g_filters`, `num_classes`).
     """
@@ -77,7 +80,9 @@ def build_variant(
             f"{variant} trains on {entry.data}; the data has examples of shape "
             f"{tuple(data_shape)}."
         )
-    common = dict(latent_dim=latent_dim, seed=seed, ema_decay=ema_decay, **options)
+    common = dict(seed=seed, ema_decay=ema_decay, **options)
+    if latent_dim is not None:
+        common["latent_dim"] = latent_dim
     if n_critic is not None:
         common["n_critic"] = n_critic
     if variant == "vanilla_gan":
@@ -86,6 +91,47 @@ def build_variant(
             "output_activation", "linear" if len(data_shape) == 1 else "tanh"
         )
     return entry.cls(data_shape=data_shape, **common)
+
+
+def constructor_parameters(cls):
+    """The keyword arguments `cls(...)` accepts, following `**kwargs` up the MRO.
+
+    A variant such as `WGAN` takes `**kwargs` and hands them to its parent; the
+    names its constructor really understands are those of the first `__init__`
+    without `**kwargs`, plus every named one on the way there.
+    """
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        parameters = inspect.signature(init).parameters
+        names.update(name for name, p in parameters.items()
+                     if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and name != "self")
+        if not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+            break
+    return names
+
+
+def width_options(variant, filters):
+    """Constructor arguments that set a variant's convolution widths to `filters`.
+
+    `kerasgan train --filters N` means "N filters in the first conv layers of G and
+    D"; each variant names them its own way (`g_filters`/`d_filters`), and a
+    variant without convolutions (the MLP vanilla GAN, the adversarial
+    autoencoder) has none, which is an error rather than a silent no-op.
+    """
+    if filters is None:
+        return {}
+    accepted = constructor_parameters(registry.get(variant).cls)
+    options = {name: filters for name in ("g_filters", "d_filters") if name in accepted}
+    if not options:
+        raise ValueError(
+            f"{variant} has no convolutional networks, so --filters does not apply "
+            "to it; leave it out (its layer sizes are set in its recipe or in Python: "
+            f"kerasgan.models.{registry.get(variant).cls.__name__})."
+        )
+    return options
 
 
 def build_translator(entry, shapes, seed, **options):

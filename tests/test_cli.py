@@ -1,12 +1,14 @@
 """The `kerasgan` command line: train, sample, interpolate, evaluate, exit codes."""
 
 import csv
+import inspect
 import json
 import subprocess
 import sys
 
 import keras
 import numpy as np
+
 import pytest
 from PIL import Image
 
@@ -150,6 +152,26 @@ def test_training_builds_every_registered_variant(variant):
     # latent_dim 6: BigGAN splits the latents into 3 chunks at 16×16.
     gan = training.build_variant(variant, shape, latent_dim=6, seed=0, **options)
     assert type(gan) is entry.cls and tuple(gan.data_shape) == shape
+
+
+def test_training_builds_every_generating_variant_at_its_own_latent_size():
+    # `kerasgan train` without --latent-dim: 100 would not split into BigGAN's chunks.
+    for variant in ("big_gan", "adversarial_autoencoder"):
+        entry = registry.get(variant)
+        options = {"num_classes": 3} if entry.conditional else {}
+        gan = training.build_variant(variant, (16, 16, 1), latent_dim=None, seed=0, **options)
+        default = inspect.signature(entry.cls.__init__).parameters["latent_dim"].default
+        assert gan.latent_dim == default
+
+
+def test_filters_sets_each_variants_conv_widths_or_says_it_has_none(tmp_path, capsys):
+    assert training.width_options("wgan", 8) == {"g_filters": 8, "d_filters": 8}
+    assert training.width_options("cycle_gan", 8) == {"g_filters": 8, "d_filters": 8}
+    assert training.width_options("dcgan", None) == {}
+    argv = ["train", "adversarial_autoencoder", "--filters", "8", "--out", str(tmp_path / "r")]
+    assert cli.main(argv) == 2
+    assert "adversarial_autoencoder has no convolutional networks" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()  # refused before anything was written
 
 
 def test_train_names_the_data_a_variant_needs(tmp_path, capsys):

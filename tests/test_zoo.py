@@ -114,6 +114,20 @@ def test_list_gives_each_entry_with_its_measured_metrics():
     )
 
 
+def test_list_counts_the_networks_each_variant_samples_with():
+    entries = {entry["name"]: entry for entry in kerasgan.zoo.list()}
+    counts = {name: kerasgan.zoo.info(name)["parameters"] for name in entries}
+    # Every entry samples with something; the AAE with its decoder only, LAPGAN with
+    # its generator per level, CycleGAN with both directions (EMA copies aside).
+    assert all(entry["generator_parameters"] > 0 for entry in entries.values())
+    assert entries["aae_fashion_mnist"]["generator_parameters"] == counts["aae_fashion_mnist"]["decoder"]
+    lapgan = counts["lapgan_fashion_mnist"]
+    assert entries["lapgan_fashion_mnist"]["generator_parameters"] == sum(
+        lapgan[f"generator_{level}"] for level in range(3))
+    cycle = counts["cycle_gan_sneaker2boot"]
+    assert entries["cycle_gan_sneaker2boot"]["generator_parameters"] == cycle["g_ab"] + cycle["g_ba"]
+
+
 def test_from_preset_and_zoo_load_round_trip(trained_preset):
     gan, directory = trained_preset
     for loaded in (

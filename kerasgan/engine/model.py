@@ -50,6 +50,9 @@ class AdversarialModel(keras.Model):
 
     #: The networks `ema_decay` averages when no names are given.
     default_ema_networks = ("generator",)
+    #: The networks that draw or translate data (`generate`, `translate`), as
+    #: `fnmatch` patterns: what "generator parameters" counts in the zoo.
+    sampling_networks = ("generator",)
 
     def __init__(self, networks, seed=None, ema_decay=None, ema_networks=None, **kwargs):
         super().__init__(**kwargs)

@@ -7,12 +7,14 @@ Accepted forms, tried in this order:
    its sha256: downloaded once into the kerasgan cache with `keras.utils.get_file`.
 """
 
+import fnmatch
 import os
 import pathlib
 import re
 
 import keras
 
+from kerasgan.models import registry as models_registry
 from kerasgan.utils.storage import cache_dir
 from kerasgan.utils.storage import private_folder
 from kerasgan.utils.storage import zoo_root
@@ -177,12 +179,18 @@ def load(preset, sha256=None, verify=True):
     return preset_lib.load_preset(resolve(preset, sha256), verify=verify)
 
 
-def generator_parameters(counts):
-    """Parameters of the generator(s) an entry samples or translates with: "generator",
-    or CycleGAN's "g_ab" and "g_ba" together (EMA copies and discriminators aside)."""
-    if "generator" in counts:
-        return counts["generator"]
-    return sum(count for name, count in counts.items() if name.startswith("g_"))
+def generator_parameters(counts, variant):
+    """Parameters of the networks an entry samples or translates with.
+
+    Those the variant's class names in `sampling_networks`: "generator", CycleGAN's
+    two generators, LAPGAN's generator per level, StackGAN's text encoder,
+    conditioning and both stages, the AAE's decoder (EMA copies and discriminators
+    aside).
+    """
+    entry = models_registry.get(models_registry.name_of(variant))
+    patterns = entry.cls.sampling_networks
+    return sum(count for name, count in counts.items()
+               if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns))
 
 
 def info(preset, sha256=None):
@@ -226,7 +234,8 @@ def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
                 "name": name,
                 "variant": entry.get("variant"),
                 "dataset": entry.get("dataset"),
-                "generator_parameters": generator_parameters(entry.get("parameters", {})),
+                "generator_parameters": generator_parameters(
+                    entry.get("parameters", {}), entry["variant"]),
                 "size_mb": round(
                     sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
                     / 2**20,

@@ -98,6 +98,7 @@ class AdversarialAutoencoder(AdversarialModel, LatentToData):
     """
 
     default_ema_networks = ("encoder", "decoder")
+    sampling_networks = ("decoder",)  # generate() decodes prior samples
 
     def __init__(self, data_shape=(28, 28, 1), latent_dim=8, prior="gaussian",
                  num_classes=None, hidden_units=(1000, 1000), d_hidden_units=(1000, 1000),

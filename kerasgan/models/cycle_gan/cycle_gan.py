@@ -75,6 +75,7 @@ class CycleGAN(ImageTranslator):
     input_names = ("domain_a", "domain_b")
     directions = DIRECTIONS
     default_ema_networks = ("g_ab", "g_ba")
+    sampling_networks = ("g_ab", "g_ba")
 
     def __init__(self, data_shape=(32, 32, 1), domain_b_shape=None, g_filters=64,
                  d_filters=64, residual_blocks=None, d_layers=None, cycle_weight=10.0,

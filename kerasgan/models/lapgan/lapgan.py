@@ -76,6 +76,8 @@ class LAPGAN(AdversarialModel, LatentToData):
     Paper: https://arxiv.org/abs/1506.05751
     """
 
+    sampling_networks = ("generator_*",)  # one per pyramid level
+
     def __init__(self, data_shape=(32, 32, 1), levels=3, latent_dim=100,
                  coarse_g_units=(512, 512), coarse_d_units=(256, 256), g_filters=64,
                  d_filters=64, g_layers=3, noise_channels=1, norm="batch", dropout=0.5,

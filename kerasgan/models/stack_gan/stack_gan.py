@@ -111,6 +111,7 @@ class StackGAN(AdversarialModel, LatentToData):
     """
 
     default_ema_networks = ("generator_1", "generator_2")
+    sampling_networks = ("text_encoder", "conditioning_*", "generator_*")
 
     def __init__(self, data_shape=(32, 32, 1), text_encoder=None, latent_dim=32,
                  condition_dim=16, g_filters=32, d_filters=32, residual_blocks=2,
