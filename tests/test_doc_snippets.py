@@ -36,6 +36,10 @@ from conftest import subprocess_env
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+# One page per variant, each with the snippet that trains it: 15 to 20 minutes per
+# backend on 2 CPU cores (StyleGAN2's regularizer phases compile for minutes), so
+# they run with `-m slow` (`python scripts/run_tests.py -m slow tests/test_doc_snippets.py`).
+VARIANT_PAGES = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/variants/*.md"))
 BLOCK = re.compile(
     r"(?:<!-- not run: (?P<reason>[^>]*?) -->\n)?^```(?P<lang>[\w-]*)\n(?P<code>.*?)^```$",
     re.MULTILINE | re.DOTALL,
@@ -84,7 +88,7 @@ def blocks(page):
 
 def test_every_block_is_run_or_says_why_not():
     unexplained = []
-    for page in PAGES:
+    for page in PAGES + VARIANT_PAGES:
         for line, lang, _, reason in blocks(page):
             if lang in RUN or lang in NEVER_RUN:
                 continue
@@ -96,7 +100,9 @@ def test_every_block_is_run_or_says_why_not():
     )
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    "page", PAGES + [pytest.param(page, marks=pytest.mark.slow) for page in VARIANT_PAGES]
+)
 def test_page_runs_top_to_bottom(page, backend_name, tmp_path, monkeypatch):
     runnable = [b for b in blocks(page) if b[1] in RUN and not b[3]]
     if not runnable:
