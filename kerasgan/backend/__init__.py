@@ -17,6 +17,15 @@ exposes the same small interface:
   leaves the model's variables intact when they raise (JAX empties them).
 - `no_grad()`: a context manager in which no gradient graph is recorded.
 - `accelerators()`: names of the GPUs the framework sees (hardware records).
+- `replica_index_and_count()`: `(index, count)` of the replica running the step
+  (a `tf.distribute` replica, a `torch.distributed` rank); `(0, 1)` on one device and
+  under JAX's `keras.distribution` (one global program).
+- `scale_loss_for_replicas(loss)`: the loss whose gradients, combined as the
+  framework combines replicas' gradients, give the one-device gradient.
+- `process_rank_and_count()`: `(rank, count)` when each process must be given its own
+  shard of the data (`torch.distributed`); `(0, 1)` elsewhere.
+
+docs/distributed.md describes data-parallel training on each backend.
 """
 
 import sys
@@ -72,3 +81,6 @@ no_grad = _adapter.no_grad
 run_if = _adapter.run_if
 variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators
+replica_index_and_count = _adapter.replica_index_and_count
+scale_loss_for_replicas = _adapter.scale_loss_for_replicas
+process_rank_and_count = _adapter.process_rank_and_count
