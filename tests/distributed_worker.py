@@ -131,6 +131,7 @@ def train(build, key, results):
             model = build()
     else:
         model = build()
+    initial = [keras.ops.convert_to_numpy(v) for v in model.trainable_variables]
     history = model.fit(images.astype("float32"), batch_size=GLOBAL_BATCH, epochs=1,
                         shuffle=False, verbose=0)
     variables = model.variables + [
@@ -141,6 +142,12 @@ def train(build, key, results):
         results[f"{key}/{i:03d}/{variable.path}"] = keras.ops.convert_to_numpy(variable)
         spread = max(spread, replica_spread(variable))
     results[f"{key}/spread"] = np.float64(spread)
+    # The share of trainable variables that moved more than 1e-4 (a WGAN critic's
+    # output bias has no gradient).
+    results[f"{key}/moved"] = np.mean([
+        float(np.max(np.abs(keras.ops.convert_to_numpy(v) - start))) > 1e-4
+        for v, start in zip(model.trainable_variables, initial)
+    ])
     for name, values in history.history.items():
         results[f"{key}/log/{name}"] = np.float64(values[-1])
 

@@ -49,8 +49,8 @@ def train_step(model, data):
     broadcasts rank 0's weights, optimizer and RNG states; `apply_gradients`
     averages each phase's gradients over the ranks; after each step rank 0's
     non-trainable variables (batch-norm statistics, computed per rank) are broadcast,
-    as DDP broadcasts its buffers; the logs are averaged over the ranks, so every
-    rank's callbacks see the same values.
+    as DDP broadcasts its buffers; the metrics are averaged over the ranks, so every
+    rank's callbacks see the same logs.
     """
     if _world() == 1:
         return model.gan_train_step(data)
@@ -58,9 +58,9 @@ def train_step(model, data):
     if getattr(model, "_ranks_synced_for", None) is not optimizer:
         _broadcast(model.variables + optimizer.variables)
         object.__setattr__(model, "_ranks_synced_for", optimizer)
-    logs = model.gan_train_step(data)
+    model.gan_train_step(data)
     _broadcast(model.non_trainable_variables)
-    return _average_logs(logs)
+    return _averaged_metrics(model)
 
 
 def _broadcast(variables):
@@ -81,10 +81,18 @@ def _all_reduce_mean(tensors):
     ]
 
 
-def _average_logs(logs):
-    names = list(logs)
-    values = _all_reduce_mean([torch.as_tensor(logs[n]) for n in names])
-    return dict(zip(names, values))
+def _averaged_metrics(model):
+    """The logs, every metric's state averaged over the ranks first.
+
+    Keras's epoch-end logs come from the metrics' state, not from the step's logs.
+    The ranks' states are equal before the step and each adds its own values, so
+    their average is the state of the metrics over the global batch (equal shares).
+    """
+    variables = model.metrics_variables
+    with torch.no_grad():
+        for variable, value in zip(variables, _all_reduce_mean([v.value for v in variables])):
+            variable.value.data.copy_(value)
+    return {metric.name: metric.result() for metric in model.metrics}
 
 
 def replica_index_and_count():
