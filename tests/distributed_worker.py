@@ -7,7 +7,8 @@ once, at start):
     python tests/distributed_worker.py many OUT.npz   # two devices (or ranks)
 
 KERAS_BACKEND chooses the framework and its data-parallel engine:
-- jax: two host devices (XLA_FLAGS) and `keras.distribution.DataParallel`;
+- jax: two host devices (XLA_FLAGS) and `keras.distribution.DataParallel`, and the
+  DCGAN once more with `keras.distribution.ModelParallel` (its generator split);
 - tensorflow: two logical CPUs and `tf.distribute.MirroredStrategy`;
 - torch: `torch.distributed` with gloo; RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT
   come from the environment (as torchrun sets them), each rank writes OUT.rank<r>.npz.
@@ -109,7 +110,7 @@ def replica_spread(variable):
         copies = [np.asarray(c) for c in STRATEGY.experimental_local_results(variable.value)]
         return max(float(np.max(np.abs(c - copies[0]), initial=0.0)) for c in copies)
     if BACKEND == "jax" and MODE == "many":
-        return 0.0 if variable.value.sharding.is_fully_replicated else np.inf
+        return 0.0  # one array per variable, replicated or split (no copies to differ)
     return 0.0  # torch: each rank writes its own file; the test compares them
 
 
@@ -123,11 +124,27 @@ def device_count():
     return kerasgan.backend.replica_index_and_count()[1]
 
 
-def train(build, key, results):
+def model_parallel():
+    """JAX: the generator's first dense and transposed-convolution kernels split
+    over two devices along their output features (`keras.distribution.ModelParallel`
+    with a `LayoutMap`; the batch is not split)."""
+    mesh = keras.distribution.DeviceMesh(
+        (1, 2), ("batch", "model"), keras.distribution.list_devices()
+    )
+    layouts = keras.distribution.LayoutMap(mesh)
+    layouts["^dense/kernel"] = (None, "model")
+    layouts["^conv2d_transpose(_1)?/kernel"] = (None, None, "model", None)
+    return keras.distribution.ModelParallel(layout_map=layouts, batch_dim_name="batch")
+
+
+def train(build, key, results, scope=None):
+    if BACKEND == "jax":
+        keras.backend.clear_session()  # the same layer names (the layout map's paths)
     keras.utils.set_random_seed(0)
     images = np.random.default_rng(0).uniform(-1, 1, (2 * GLOBAL_BATCH, 16, 16, 1))
-    if STRATEGY is not None:
-        with STRATEGY.scope():
+    scope = scope or (STRATEGY.scope() if STRATEGY is not None else None)
+    if scope is not None:
+        with scope:
             model = build()
     else:
         model = build()
@@ -142,6 +159,10 @@ def train(build, key, results):
         results[f"{key}/{i:03d}/{variable.path}"] = keras.ops.convert_to_numpy(variable)
         spread = max(spread, replica_spread(variable))
     results[f"{key}/spread"] = np.float64(spread)
+    if BACKEND == "jax":
+        results[f"{key}/sharded"] = np.int64(sum(
+            not v.value.sharding.is_fully_replicated for v in model.variables
+        ))
     # The share of trainable variables that moved more than 1e-4 (a WGAN critic's
     # output bias has no gradient).
     results[f"{key}/moved"] = np.mean([
@@ -156,6 +177,8 @@ def main():
     results = {"devices": np.int64(device_count())}
     train(dcgan, "dcgan", results)
     train(sn_ema_wgan_gp, "sn_ema_wgan_gp", results)
+    if BACKEND == "jax" and MODE == "many":
+        train(dcgan, "dcgan_model_parallel", results, scope=model_parallel().scope())
     out = OUT
     if BACKEND == "torch" and MODE == "many":
         import torch.distributed

@@ -79,7 +79,7 @@ def test_two_devices_train_as_one(runs, model):
     """Weights, batch-norm statistics, spectral-norm vectors, the EMA generator, both
     optimizers' states and step counters, the RNG state and the logged losses."""
     one, many = runs
-    names = [k for k in one if k.startswith(f"{model}/") and not k.endswith(("/spread", "/moved"))]
+    names = [k for k in one if k.startswith(f"{model}/") and not k.endswith(("/spread", "/moved", "/sharded"))]
     assert len(names) > 20  # every variable is compared, not a few
     assert any("/log/" in k for k in names)
     for results in many:
@@ -90,6 +90,20 @@ def test_two_devices_train_as_one(runs, model):
             np.testing.assert_allclose(
                 results[name], one[name], rtol=0, atol=TOLERANCE, err_msg=name
             )
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="ModelParallel is keras.distribution's (JAX)")
+def test_model_parallel_trains_as_one_device(runs):
+    """The DCGAN with its generator's kernels split over two devices."""
+    one, (many,) = runs
+    assert int(many["dcgan/sharded"]) == 0  # DataParallel replicates every variable
+    assert int(many["dcgan_model_parallel/sharded"]) == 3  # G's dense, 2 transposed convs
+    for name in [k for k in one if k.startswith("dcgan/") and "/log/" not in k]:
+        if name.endswith(("/spread", "/moved", "/sharded")):
+            continue
+        parallel = name.replace("dcgan/", "dcgan_model_parallel/", 1)
+        np.testing.assert_allclose(many[parallel], one[name], rtol=0, atol=TOLERANCE,
+                                   err_msg=name)
 
 
 @pytest.mark.parametrize("model", ["dcgan", "sn_ema_wgan_gp"])
