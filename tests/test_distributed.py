@@ -6,7 +6,7 @@ TensorFlow `MirroredStrategy` on two logical CPUs, PyTorch `torch.distributed` w
 gloo over loopback, two processes); tests/distributed_worker.py trains in fresh
 processes, because a framework fixes its devices when it starts. Latents and the
 WGAN-GP interpolation weights are the same by construction: each replica keeps its
-rows of the global batch's draw (`kerasgan.engine.distribution.replica_rows`).
+rows of the global batch's draw (`kerasgan.backend.replica_rows`).
 """
 
 import os
@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import pytest
 
+from kerasgan import backend
 from kerasgan.engine import distribution
 
 WORKER = pathlib.Path(__file__).with_name("distributed_worker.py")
@@ -126,13 +127,13 @@ def test_the_training_steps_moved_the_weights(runs):
 
 
 def test_replica_rows_on_one_device_is_the_draw():
-    rows = distribution.replica_rows(lambda n: np.arange(n * 2).reshape(n, 2), 3)
+    rows = backend.replica_rows(lambda n: np.arange(n * 2).reshape(n, 2), 3)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(rows), [[0, 1], [2, 3], [4, 5]])
 
 
 def test_replica_rows_are_this_replicas_share_of_the_global_draw(monkeypatch):
-    monkeypatch.setattr(distribution.backend, "replica_index_and_count", lambda: (1, 2))
-    rows = distribution.replica_rows(lambda n: keras.ops.arange(n), 3)
+    monkeypatch.setattr(backend, "replica_index_and_count", lambda: (1, 2))
+    rows = backend.replica_rows(lambda n: keras.ops.arange(n), 3)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(rows), [3, 4, 5])
 
 

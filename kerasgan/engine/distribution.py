@@ -7,37 +7,17 @@ one device with the same global batch:
 
 - losses: `kerasgan.backend.scale_loss_for_replicas` (each replica's gradient is
   combined as the framework combines them);
-- random draws per example (latents, the WGAN-GP interpolation): `replica_rows`
-  draws the global batch's rows and keeps this replica's, so the replicas draw
-  different rows and together exactly the rows one device draws;
+- random draws per example (latents, the WGAN-GP interpolation):
+  `kerasgan.backend.replica_rows` draws the global batch's rows and keeps this
+  replica's, so the replicas draw different rows and together exactly the rows one
+  device draws;
 - data on PyTorch: `shard_for_process` gives each rank its share of arrays.
 """
 
 import keras
 import numpy as np
-from keras import ops
 
 from kerasgan import backend
-
-
-def replica_rows(draw, batch_size):
-    """This replica's rows of `draw(global batch size)`.
-
-    Every replica draws the same global batch from the same (mirrored) RNG state
-    and keeps rows `[index·b, (index+1)·b)`, `b = batch_size` (its share), so
-    the replicas' draws are independent of each other, their RNG states stay equal,
-    and together they are the draw of one device given the global batch. On one
-    device (and on JAX, whose step is one global program) it is `draw(batch_size)`.
-
-    Args:
-        draw: a function of the number of rows returning a tensor with that many.
-        batch_size: the number of rows this replica needs.
-    """
-    index, count = backend.replica_index_and_count()
-    if count == 1:
-        return draw(batch_size)
-    rows = draw(batch_size * count)
-    return ops.take(rows, ops.arange(batch_size) + index * batch_size, axis=0)
 
 
 def shard_for_process(x, y, kwargs, callbacks):
@@ -80,7 +60,7 @@ def shard_for_process(x, y, kwargs, callbacks):
 def _rank_rows(n, batch_size, rank, count):
     """Rank `rank`'s rows: its contiguous share of each global batch, as a
     `tf.distribute` strategy splits a batch, so that rows pair with the latents
-    `replica_rows` gives the rank (WGAN-GP interpolates row i with fake i)."""
+    `kerasgan.backend.replica_rows` gives the rank (WGAN-GP interpolates row i with fake i)."""
     usable = n // count * count
     rows = []
     for start in range(0, usable, batch_size):

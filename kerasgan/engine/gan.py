@@ -7,7 +7,6 @@ from keras import ops
 from kerasgan import backend
 from kerasgan import losses as losses_lib
 from kerasgan.engine.data_spec import DataSpec
-from kerasgan.engine.distribution import replica_rows
 from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.optimizer import deserialize_optimizer
 from kerasgan.engine.optimizer import serialize_optimizer
@@ -351,7 +350,7 @@ class GAN(AdversarialModel, LatentToData):
     def sample_latents(self, batch_size):
         """Latents for training, from the model's SeedGenerator (jit-safe)."""
         # Each replica its own rows of the global batch's latents (data parallel).
-        return replica_rows(
+        return backend.replica_rows(
             lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
             batch_size,
         )

@@ -12,7 +12,6 @@ import keras
 from keras import ops
 
 from kerasgan import backend
-from kerasgan.engine.distribution import replica_rows
 from kerasgan.losses.regularizer import DiscriminatorPenalty
 from kerasgan.losses.regularizer import Regularizer
 from kerasgan.losses.regularizer import resolve
@@ -41,7 +40,7 @@ class GradientPenalty(DiscriminatorPenalty):
         batch = ops.shape(real)[0]
         alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
         # Per example and per replica (data parallel): the global batch's draw.
-        alpha = replica_rows(
+        alpha = backend.replica_rows(
             lambda n: keras.random.uniform(
                 (n,) + alpha_shape[1:], seed=seed_generator, dtype=real.dtype
             ),
