@@ -17,6 +17,17 @@ exposes the same small interface:
   leaves the model's variables intact when they raise (JAX empties them).
 - `no_grad()`: a context manager in which no gradient graph is recorded.
 - `accelerators()`: names of the GPUs the framework sees (hardware records).
+- `replica_index_and_count()`: `(index, count)` of the replica running the step
+  (a `tf.distribute` replica, a `torch.distributed` rank); `(0, 1)` on one device and
+  under JAX's `keras.distribution` (one global program).
+- `scale_loss_for_replicas(loss)`: the loss whose gradients, combined as the
+  framework combines replicas' gradients, give the one-device gradient.
+- `process_rank_and_count()`: `(rank, count)` when each process must be given its own
+  shard of the data (`torch.distributed`); `(0, 1)` elsewhere.
+- `replica_rows(draw, batch_size)`: this replica's rows of a random draw for the
+  global batch (backend-agnostic, on the function above).
+
+docs/distributed.md describes data-parallel training on each backend.
 """
 
 import sys
@@ -72,3 +83,27 @@ no_grad = _adapter.no_grad
 run_if = _adapter.run_if
 variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators
+replica_index_and_count = _adapter.replica_index_and_count
+scale_loss_for_replicas = _adapter.scale_loss_for_replicas
+process_rank_and_count = _adapter.process_rank_and_count
+
+
+def replica_rows(draw, batch_size):
+    """This replica's rows of `draw(global batch size)`.
+
+    Every replica draws the same global batch from the same (mirrored) RNG state
+    and keeps rows `[index·b, (index+1)·b)`, `b = batch_size` (its share, the same
+    rows of the global batch as its real data), so the replicas' draws differ, their
+    RNG states stay equal, and together they are the draw of one device given the
+    global batch. On one device (and on JAX, whose step is one global program) it is
+    `draw(batch_size)`.
+
+    Args:
+        draw: a function of the number of rows returning a tensor with that many.
+        batch_size: the number of rows this replica needs.
+    """
+    index, count = replica_index_and_count()
+    if count == 1:
+        return draw(batch_size)
+    rows = draw(batch_size * count)
+    return keras.ops.take(rows, keras.ops.arange(batch_size) + index * batch_size, axis=0)

@@ -150,6 +150,22 @@ def no_grad():
     return contextlib.nullcontext()
 
 
+def replica_index_and_count():
+    """Always `(0, 1)`: under `keras.distribution.DataParallel` the step is one
+    program over the global batch (XLA shards it), so draws and means are global."""
+    return 0, 1
+
+
+def scale_loss_for_replicas(loss):
+    # One global program: the mean over the global batch is already the loss.
+    return loss
+
+
+def process_rank_and_count():
+    """Always `(0, 1)`: Keras's JAX distribution shards `fit`'s data itself."""
+    return 0, 1
+
+
 def accelerators():
     """Names of the non-CPU devices JAX sees."""
     return [str(d) for d in jax.devices() if d.platform != "cpu"]

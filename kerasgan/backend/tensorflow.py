@@ -47,6 +47,38 @@ def no_grad():
     return contextlib.nullcontext()
 
 
+def replica_index_and_count():
+    """`(index, count)` of the replica running this code under a `tf.distribute`
+    strategy (`MirroredStrategy`, `MultiWorkerMirroredStrategy`); `(0, 1)` outside one.
+
+    The index is a tensor inside the replicated step; the count a Python int.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def scale_loss_for_replicas(loss):
+    """Divides a replica's loss by the number of replicas, as Keras's own losses do.
+
+    Each replica's loss is a mean over its share of the global batch and Keras's TF
+    optimizers sum the replicas' gradients; divided so, the sum is the gradient of
+    the mean over the global batch, the one-device gradient
+    (`keras.src.losses.loss.scale_loss_for_distribution`).
+    """
+    count = tf.distribute.get_strategy().num_replicas_in_sync
+    if count > 1:
+        loss = loss * tf.cast(1.0 / count, loss.dtype)
+    return loss
+
+
+def process_rank_and_count():
+    """`(rank, count)` of this process among those that shard the data themselves:
+    always `(0, 1)` (a `tf.distribute` strategy distributes `fit`'s data)."""
+    return 0, 1
+
+
 def accelerators():
     """Names of the GPUs TensorFlow sees."""
     return [d.name for d in tf.config.list_physical_devices("GPU")]

@@ -33,8 +33,82 @@ def _limit_threads_on_small_machines():
 _limit_threads_on_small_machines()
 
 
+def _world():
+    """The number of `torch.distributed` ranks training together (1 when none)."""
+    distributed = torch.distributed
+    if not (distributed.is_available() and distributed.is_initialized()):
+        return 1
+    return distributed.get_world_size()
+
+
 def train_step(model, data):
-    return model.gan_train_step(data)
+    """One step; data-parallel when `torch.distributed` is initialised.
+
+    Data-parallel as `DistributedDataParallel`, without wrapping (a GAN step calls
+    its networks directly, which a DDP wrapper would bypass): the first step
+    broadcasts rank 0's weights, optimizer and RNG states; `apply_gradients`
+    averages each phase's gradients over the ranks; after each step rank 0's
+    non-trainable variables (batch-norm statistics, computed per rank) are broadcast,
+    as DDP broadcasts its buffers; the metrics are averaged over the ranks, so every
+    rank's callbacks see the same logs.
+    """
+    if _world() == 1:
+        return model.gan_train_step(data)
+    optimizer = model.optimizer
+    if getattr(model, "_ranks_synced_for", None) is not optimizer:
+        _broadcast(model.variables + optimizer.variables)
+        object.__setattr__(model, "_ranks_synced_for", optimizer)
+    model.gan_train_step(data)
+    _broadcast(model.non_trainable_variables)
+    return _averaged_metrics(model)
+
+
+def _broadcast(variables):
+    with torch.no_grad():
+        for variable in {id(v): v for v in variables}.values():
+            torch.distributed.broadcast(variable.value.data, src=0)
+
+
+def _all_reduce_mean(tensors):
+    """Averages float tensors over the ranks in one collective call."""
+    flat = torch.cat([t.reshape(-1).float() for t in tensors])
+    torch.distributed.all_reduce(flat)
+    flat /= _world()
+    sizes = [t.numel() for t in tensors]
+    return [
+        part.reshape(t.shape).to(t.dtype)
+        for part, t in zip(torch.split(flat, sizes), tensors)
+    ]
+
+
+def _averaged_metrics(model):
+    """The logs, every metric's state averaged over the ranks first.
+
+    Keras's epoch-end logs come from the metrics' state, not from the step's logs.
+    The ranks' states are equal before the step and each adds its own values, so
+    their average is the state of the metrics over the global batch (equal shares).
+    """
+    variables = model.metrics_variables
+    with torch.no_grad():
+        for variable, value in zip(variables, _all_reduce_mean([v.value for v in variables])):
+            variable.value.data.copy_(value)
+    return {metric.name: metric.result() for metric in model.metrics}
+
+
+def replica_index_and_count():
+    """`(rank, world size)` under `torch.distributed`; `(0, 1)` otherwise."""
+    world = _world()
+    return (torch.distributed.get_rank(), world) if world > 1 else (0, 1)
+
+
+def scale_loss_for_replicas(loss):
+    # The gradients are averaged over the ranks in apply_gradients.
+    return loss
+
+
+def process_rank_and_count():
+    """Each `torch.distributed` rank reads its own shard of the data."""
+    return replica_index_and_count()
 
 
 def value_and_grad(loss_fn, variables):
@@ -48,7 +122,19 @@ def value_and_grad(loss_fn, variables):
 
 def apply_gradients(optimizer, gradients, variables):
     with torch.no_grad():
+        if _world() > 1:
+            gradients = _averaged_over_ranks(gradients)
         optimizer.apply(gradients, variables)
+
+
+def _averaged_over_ranks(gradients):
+    # A variable outside the loss's graph has no gradient on any rank (same graph).
+    present = [i for i, g in enumerate(gradients) if g is not None]
+    averaged = _all_reduce_mean([gradients[i] for i in present])
+    gradients = list(gradients)
+    for i, gradient in zip(present, averaged):
+        gradients[i] = gradient
+    return gradients
 
 
 def run_if(condition, fn):

@@ -349,8 +349,10 @@ class GAN(AdversarialModel, LatentToData):
 
     def sample_latents(self, batch_size):
         """Latents for training, from the model's SeedGenerator (jit-safe)."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        # Each replica its own rows of the global batch's latents (data parallel).
+        return backend.replica_rows(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
+            batch_size,
         )
 
     def generator_inputs(self, latents, labels):

@@ -17,6 +17,7 @@ from keras import ops
 
 from kerasgan import backend
 from kerasgan.backend import rng
+from kerasgan.engine import distribution
 from kerasgan.engine import validation
 from kerasgan.engine.optimizer import GANOptimizer
 from kerasgan.engine.optimizer import attribute_name
@@ -324,7 +325,8 @@ class AdversarialModel(keras.Model):
             logs = {**logs, **extra_logs}
             if phase.loss_scale != 1.0:
                 loss = loss * phase.loss_scale
-            return optimizer.scale_loss(loss), logs
+            # Scaled for the replicas after the logs: they report the loss itself.
+            return backend.scale_loss_for_replicas(optimizer.scale_loss(loss)), logs
 
         _, logs, gradients = backend.value_and_grad(scaled_loss, variables)
         # Before the update: on torch (eager) a wrong phase must not change weights.
@@ -423,6 +425,9 @@ class AdversarialModel(keras.Model):
         validation.check_training_data(x, y, self.data_spec(), name)
         self._check_phases()
         self._ensure_trackers()
+        x, y, kwargs, callbacks = distribution.shard_for_process(
+            x, y, kwargs, list(callbacks or [])
+        )
         x, y, kwargs = self._batch_for_step(x, y, kwargs)
         if not hasattr(x, "shape"):
             # Pipelines and generators shuffle themselves; Keras warns when asked to.

@@ -39,7 +39,13 @@ class GradientPenalty(DiscriminatorPenalty):
     def __call__(self, critic, real, fake, seed_generator):
         batch = ops.shape(real)[0]
         alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
-        alpha = keras.random.uniform(alpha_shape, seed=seed_generator, dtype=real.dtype)
+        # Per example and per replica (data parallel): the global batch's draw.
+        alpha = backend.replica_rows(
+            lambda n: keras.random.uniform(
+                (n,) + alpha_shape[1:], seed=seed_generator, dtype=real.dtype
+            ),
+            batch,
+        )
         interpolated = alpha * real + (1.0 - alpha) * ops.cast(fake, real.dtype)
         gradient = backend.input_gradient(critic, interpolated)
         norm = ops.sqrt(_squared_norm_per_example(gradient) + 1e-12)
