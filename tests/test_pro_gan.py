@@ -127,7 +127,8 @@ def test_drift_and_gradient_penalty_match_their_closed_forms():
     # A linear critic D(x) = <w, x> has the gradient w everywhere: λ(‖w‖ - 1)².
     w = rng.standard_normal((1, 8, 8, 1)).astype("float32")
     images = [ops.convert_to_tensor(random_images(4, (8, 8, 1), seed=s)) for s in (1, 2)]
-    penalty = model.penalty(lambda x: ops.sum(x * w, axis=(1, 2, 3)), *images,
+    kernel = ops.convert_to_tensor(w)
+    penalty = model.penalty(lambda x: ops.sum(x * kernel, axis=(1, 2, 3)), *images,
                             model.seed_generator)
     np.testing.assert_allclose(float(penalty), 10.0 * (np.linalg.norm(w) - 1.0) ** 2,
                                rtol=1e-4)
