@@ -268,8 +268,9 @@ class ProGAN(GAN):
         per_epoch = images_per_epoch(data, fit_kwargs.get("batch_size"),
                                      fit_kwargs.get("steps_per_epoch"))
         self.fade_images = stage_epochs * per_epoch
-        return fit_stages(self, self.progressive_stages(data, stage_epochs),
-                          backup_dir=backup_dir, callbacks=callbacks, **fit_kwargs)
+        stages = self.progressive_stages(data, stage_epochs, fit_kwargs.get("steps_per_epoch"))
+        return fit_stages(self, stages, backup_dir=backup_dir, callbacks=callbacks,
+                          **fit_kwargs)
 
     def fit_stages(self, data, epochs=None, backup_dir=None, callbacks=None, **fit_kwargs):
         """`fit_progressive` with `epochs` in all, split evenly over the
@@ -285,14 +286,25 @@ class ProGAN(GAN):
         return self.fit_progressive(data, epochs // phases, backup_dir, callbacks,
                                     **fit_kwargs)
 
-    def progressive_stages(self, data, stage_epochs):
-        """The paper's schedule as `kerasgan.engine.Stage`s."""
-        stages = [Stage("4x4", stage_epochs, data, before=_enter_first_stage)]
+    def progressive_stages(self, data, stage_epochs, steps_per_epoch=None):
+        """The paper's schedule as `kerasgan.engine.Stage`s.
+
+        With `steps_per_epoch` and a pipeline (an object with `skip`, such as an
+        endless `tf.data.Dataset`), stage phase i reads the pipeline from batch
+        `i · stage_epochs · steps_per_epoch` on: every `fit()` starts a new
+        iterator, and the phases would otherwise all see the same first batches.
+        """
+        def data_of(phase):
+            if steps_per_epoch is None or not hasattr(data, "skip"):
+                return data
+            return data.skip(phase * stage_epochs * steps_per_epoch)
+
+        stages = [Stage("4x4", stage_epochs, data_of(0), before=_enter_first_stage)]
         for stage in range(1, self.num_stages):
             side = stage_side(stage)
-            stages.append(Stage(f"{side}x{side}_fade", stage_epochs, data,
+            stages.append(Stage(f"{side}x{side}_fade", stage_epochs, data_of(2 * stage - 1),
                                 before=functools.partial(_enter_fade, stage=stage)))
-            stages.append(Stage(f"{side}x{side}", stage_epochs, data))
+            stages.append(Stage(f"{side}x{side}", stage_epochs, data_of(2 * stage)))
         return stages
 
     # --------------------------------------------------------------- sampling
