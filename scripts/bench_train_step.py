@@ -62,6 +62,7 @@ Usage:
     python scripts/bench_train_step.py --backends torch --breakdown --repeats 3
     python scripts/bench_train_step.py --conv-ops --markdown
     python scripts/bench_train_step.py --models stylegan stylegan_every_step --batch-size 32
+    python scripts/bench_train_step.py --models progan --batch-size 32
 
 Results and their analysis: docs/performance.md.
 """
@@ -79,10 +80,10 @@ import sys
 import time
 
 BACKENDS = ("tensorflow", "jax", "torch")
-MODELS = ("dcgan", "vanilla", "stylegan", "stylegan_every_step")
+MODELS = ("dcgan", "vanilla", "stylegan", "stylegan_every_step", "progan")
 # The rows of a run without --models; StyleGAN2's rows have no native implementation.
 DEFAULT_MODELS = ("dcgan", "vanilla")
-KERASGAN_ONLY = ("stylegan", "stylegan_every_step")
+KERASGAN_ONLY = ("stylegan", "stylegan_every_step", "progan")
 STYLEGAN_SHAPE = (32, 32, 1)
 IMPLEMENTATIONS = ("kerasgan", "native")
 IMAGE_SHAPE = (28, 28, 1)
@@ -243,6 +244,13 @@ def build_kerasgan(model):
 
     import kerasgan
 
+    if model == "progan":
+        # ProGAN at 32×32 with the paper's defaults, in the last stage's fade-in
+        # (both the new and the old toRGB/fromRGB paths run: its dearest step).
+        gan = kerasgan.models.ProGAN(latent_dim=128, data_shape=STYLEGAN_SHAPE, seed=0,
+                                     stage=3, fade_images=10**9)
+        gan.compile()
+        return gan
     if model in KERASGAN_ONLY:
         # StyleGAN2 at 32×32 with the paper's defaults: lazy R1 every 16 steps and
         # path length every 4, or ("stylegan_every_step") both in every step, which

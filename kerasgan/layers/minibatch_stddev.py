@@ -50,3 +50,23 @@ class MinibatchStdDev(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "group_size": self.group_size}
+
+
+def check_group_batches(x, batch_size, group_size, model_name):
+    """Refuses array data whose batches a `MinibatchStdDev(group_size)` cannot split.
+
+    `fit(x, batch_size=...)` on an array gives full batches and a last, smaller
+    one; each must be a multiple of `group_size` (or smaller than it), else the
+    reshape into groups fails inside the jitted step with an obscure message.
+    Pipelines are not checked (their batch sizes are unknown before the first).
+    """
+    if not hasattr(x, "shape"):
+        return
+    size = batch_size or 32
+    sizes = {min(size, len(x)), len(x) % size or size}
+    if any(s % group_size for s in sizes):
+        raise ValueError(
+            f"{model_name}'s discriminator splits each batch into groups of "
+            f"mbstd_group_size={group_size}; {len(x)} examples in batches of {size} "
+            f"give batches of {sorted(sizes)}. Use a batch size and a number of "
+            f"examples that are multiples of {group_size}.")

@@ -7,6 +7,7 @@ from kerasgan.losses.adversarial import LeastSquares
 from kerasgan.losses.adversarial import Minimax
 from kerasgan.losses.adversarial import NonSaturating
 from kerasgan.losses.adversarial import Wasserstein
+from kerasgan.losses.adversarial import WassersteinDrift
 from kerasgan.losses.adversarial import get
 from kerasgan.losses.penalties import PENALTIES
 from kerasgan.losses.penalties import GradientPenalty

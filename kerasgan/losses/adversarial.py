@@ -164,6 +164,37 @@ class Wasserstein(AdversarialLoss):
         return -ops.mean(_as_float32(fake_logits))
 
 
+@keras.saving.register_keras_serializable(package="kerasgan")
+class WassersteinDrift(Wasserstein):
+    """The Wasserstein loss with ProGAN's drift term: the critic's loss adds
+    `drift · E[D(x)²]` on real x, which keeps the scores from drifting far from 0
+    (Karras et al. 2018, Appendix A.1, ε_drift = 0.001). The generator's loss is
+    Wasserstein's. Not in `ADVERSARIAL_LOSSES`: it is saved with its `drift`.
+
+    Args:
+        drift: ε_drift, the weight of the term (≥ 0).
+        label_smoothing: must be 0 (no targets).
+
+    https://arxiv.org/abs/1710.10196
+    """
+
+    name = "wasserstein_drift"
+
+    def __init__(self, drift=0.001, label_smoothing=0.0):
+        super().__init__(label_smoothing)
+        if not float(drift) >= 0.0:
+            raise ValueError(f"drift must be ≥ 0 (0.001 in the paper); got {drift}.")
+        self.drift = float(drift)
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        real = _as_float32(real_logits)
+        loss = super().discriminator_loss(real_logits, fake_logits)
+        return loss + self.drift * ops.mean(ops.square(real))
+
+    def get_config(self):
+        return {**super().get_config(), "drift": self.drift}
+
+
 ADVERSARIAL_LOSSES = {
     cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)
 }

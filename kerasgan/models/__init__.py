@@ -17,6 +17,9 @@ from kerasgan.models.lsgan.lsgan import LSGAN
 from kerasgan.models.network_gan import NetworkGAN
 from kerasgan.models.pix2pix.patch_discriminator import PatchDiscriminator
 from kerasgan.models.pix2pix.pix2pix import Pix2Pix
+from kerasgan.models.pro_gan.pro_gan import ProGAN
+from kerasgan.models.pro_gan.pro_gan_discriminator import ProGANDiscriminator
+from kerasgan.models.pro_gan.pro_gan_generator import ProGANGenerator
 from kerasgan.models.pix2pix.unet_generator import UNetGenerator
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan.sngan import SNGAN

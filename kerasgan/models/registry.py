@@ -39,6 +39,8 @@ from kerasgan.models.lsgan import lsgan_presets
 from kerasgan.models.lsgan.lsgan import LSGAN
 from kerasgan.models.pix2pix import pix2pix_presets
 from kerasgan.models.pix2pix.pix2pix import Pix2Pix
+from kerasgan.models.pro_gan import pro_gan_presets
+from kerasgan.models.pro_gan.pro_gan import ProGAN
 from kerasgan.models.sagan import sagan_presets
 from kerasgan.models.sagan.sagan import SAGAN
 from kerasgan.models.sngan import sngan_presets
@@ -180,6 +182,16 @@ _VARIANTS = (
         data_ranks=IMAGES,
         recipes=style_gan_presets.RECIPES,
         tiny=style_gan_presets.TINY,
+    ),
+    Variant(
+        "pro_gan",
+        ProGAN,
+        "Progressive GAN (Karras et al. 2018): G and D grown from 4×4 with fade-in, "
+        "equalized learning rate, pixel norm, minibatch stddev, WGAN-GP + drift.",
+        conditional=False,
+        data_ranks=IMAGES,
+        recipes=pro_gan_presets.RECIPES,
+        tiny=pro_gan_presets.TINY,
     ),
     Variant(
         "conditional_gan",

@@ -10,6 +10,7 @@ from kerasgan import losses
 from kerasgan.engine.gan import GAN
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.regularize import Regularize
+from kerasgan.layers.minibatch_stddev import check_group_batches
 from kerasgan.models.style_gan.style_gan_discriminator import StyleGANDiscriminator
 from kerasgan.models.style_gan.style_gan_generator import StyleGANGenerator
 from kerasgan.models.style_gan.style_gan_generator import check_image_size
@@ -195,16 +196,7 @@ class StyleGAN(GAN):
     def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
         """`GAN.fit`, refusing first array batches the discriminator's minibatch
         standard deviation cannot split into groups of `mbstd_group_size`."""
-        if hasattr(x, "shape"):
-            size = batch_size or 32
-            sizes = {min(size, len(x)), len(x) % size or size}
-            if any(s % self.mbstd_group_size for s in sizes):
-                raise ValueError(
-                    f"StyleGAN's discriminator splits each batch into groups of "
-                    f"mbstd_group_size={self.mbstd_group_size}; {len(x)} examples in "
-                    f"batches of {size} give batches of {sorted(sizes)}. Use a batch "
-                    f"size and a number of examples that are multiples of "
-                    f"{self.mbstd_group_size}.")
+        check_group_batches(x, batch_size, self.mbstd_group_size, "StyleGAN")
         return super().fit(x, y, batch_size, *args, **kwargs)
 
     # --------------------------------------------------------------- sampling
