@@ -17,6 +17,9 @@ exposes the same small interface:
   leaves the model's variables intact when they raise (JAX empties them).
 - `no_grad()`: a context manager in which no gradient graph is recorded.
 - `accelerators()`: names of the GPUs the framework sees (hardware records).
+- `compile_inference(fn, variables)`: `fn(*tensors)` (inference only, no state kept)
+  compiled once for the shapes it is first called with; it reads the current values of
+  `variables` at every call, so loading new weights needs no recompilation.
 """
 
 import sys
@@ -72,3 +75,4 @@ no_grad = _adapter.no_grad
 run_if = _adapter.run_if
 variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators
+compile_inference = _adapter.compile_inference

@@ -77,3 +77,15 @@ def no_grad():
 def accelerators():
     """Names of the CUDA devices torch sees."""
     return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+
+
+def compile_inference(fn, variables):
+    """`fn` run eagerly without autograd: on CPU `torch.compile` did not pay off (see
+    docs/performance.md's generation section), so eager inference is the fast path."""
+    del variables  # eager calls read the variables' current values
+
+    def run(*args):
+        with torch.no_grad():
+            return fn(*args)
+
+    return run
