@@ -494,15 +494,34 @@ class GAN(AdversarialModel, LatentToData):
         built at its first use and cached on the model."""
         batch_size = count_argument(batch_size, "batch_size")
         labels = self.check_labels(labels, len(latents))
-        network = self.sampling_generator
         arrays = [np.asarray(latents, "float32")]
         if labels is not None:
             arrays.append(np.asarray(labels, "int32"))
+        draw, _, networks = self.generation_function()
+        return inference.run_batches(self, ("generate", id(networks[0])), draw, arrays,
+                                     batch_size)
+
+    def generation_inputs(self):
+        """`generate_from_latents`'s inputs: `[(name, shape without batch, dtype)]`."""
+        return [("latents", (self.latent_dim,), "float32")]
+
+    def generation_function(self, ema=True):
+        """The function `generate_from_latents` runs on each batch (and export saves).
+
+        Args:
+            ema: use the EMA generator when the model keeps one (`sampling_generator`);
+                False: the trained generator.
+
+        Returns:
+            `(fn, inputs, networks)`: `fn(*tensors)` maps one batch of each of
+            `generation_inputs()` (`inputs`) to images, reading only `networks`.
+        """
+        network = self.sampling_generator if ema else self.generator
 
         def draw(z, y=None):
             return network(self.generator_inputs(z, y), training=False)
 
-        return inference.run_batches(self, ("generate", id(network)), draw, arrays, batch_size)
+        return draw, self.generation_inputs(), [network]
 
     # ------------------------------------------------------------------ config
     def _base_config(self):

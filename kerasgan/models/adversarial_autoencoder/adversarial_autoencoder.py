@@ -251,6 +251,15 @@ class AdversarialAutoencoder(AdversarialModel, LatentToData):
         network = self.inference_network("decoder")
         return self._run("decode", lambda z: network(z, training=False), codes, batch_size)
 
+    def generation_inputs(self):
+        """`generate_from_latents`'s input: codes `(code_size,)`."""
+        return [("codes", (self.code_size,), "float32")]
+
+    def generation_function(self, ema=True):
+        """Codes → images with the decoder (its EMA copy when kept and `ema`)."""
+        network = self.inference_network("decoder") if ema else self.network("decoder")
+        return (lambda z: network(z, training=False)), self.generation_inputs(), [network]
+
     @property
     def code_size(self):
         """The size of the decoder's input (`latent_dim`)."""

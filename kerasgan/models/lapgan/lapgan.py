@@ -418,6 +418,24 @@ class LAPGAN(AdversarialModel, LatentToData):
         image, *levels = inference.run_batches(self, key, draw, [latents], batch_size)
         return levels if return_pyramid else image
 
+    def generation_inputs(self):
+        """`generate_from_latents`'s input: flat latents `(noise_size,)`."""
+        return [("latents", (self.noise_size,), "float32")]
+
+    def generation_function(self, ema=True):
+        """Flat latents → the clipped images `generate_from_latents` returns, and the
+        generators it reads (their EMA copies when kept; `ema=False` is refused then:
+        sampling always averages)."""
+        if not ema and self.ema_network_names:
+            raise ValueError("LAPGAN samples from its EMA generators when it keeps them; "
+                             "ema=False is not available for this model.")
+
+        def draw(z):
+            return ops.clip(pyramid.reconstruct(self.sample_pyramid(z)), -1.0, 1.0)
+
+        networks = [self._sampling_network(k) for k in range(self.levels)]
+        return draw, self.generation_inputs(), networks
+
     # ------------------------------------------------------------------ config
     def get_config(self):
         return {**self._base_config(), "data_shape": self.data_shape, "levels": self.levels,

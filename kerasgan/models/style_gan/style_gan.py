@@ -234,7 +234,16 @@ class StyleGAN(GAN):
         batch_size = count_argument(batch_size, "batch_size")
         self.check_labels(labels, len(latents))
         self._check_cutoff(truncation_cutoff)
-        network = self.sampling_generator
+        psi = float(truncation_psi)
+        draw, _, networks = self.generation_function(True, psi, truncation_cutoff)
+        key = ("generate", id(networks[0]), psi, truncation_cutoff)
+        return inference.run_batches(self, key, draw, [np.asarray(latents, "float32")],
+                                     batch_size)
+
+    def generation_function(self, ema=True, truncation_psi=1.0, truncation_cutoff=None):
+        """`GAN.generation_function`, with `generate`'s truncation options."""
+        self._check_cutoff(truncation_cutoff)
+        network = self.sampling_generator if ema else self.generator
         psi = float(truncation_psi)
 
         def draw(z):
@@ -242,9 +251,7 @@ class StyleGAN(GAN):
                                   truncation_cutoff)
             return network.synthesis(ws, training=False)
 
-        key = ("generate", id(network), psi, truncation_cutoff)
-        return inference.run_batches(self, key, draw, [np.asarray(latents, "float32")],
-                                     batch_size)
+        return draw, self.generation_inputs(), [network]
 
     def _check_cutoff(self, cutoff):
         if cutoff is not None and (isinstance(cutoff, bool) or int(cutoff) != cutoff
