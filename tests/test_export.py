@@ -49,7 +49,7 @@ def run_exported(path, format, arrays):
     images = []
     for row in zip(*arrays):
         for detail in interpreter.get_input_details():  # in no fixed order: by name
-            value = row[0] if "latents" in detail["name"] else row[1]
+            value = row[1] if "labels" in detail["name"] else row[0]
             interpreter.set_tensor(detail["index"], np.asarray(value)[None])
         interpreter.invoke()
         images.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
@@ -123,3 +123,19 @@ def test_an_unsupported_format_of_a_backend_is_refused_clearly(backend, format, 
 def test_an_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="format must be one of"):
         export.export_generator(tiny_dcgan(), str(tmp_path / "g"), "pt2")
+
+
+def test_the_cli_exports_a_zoo_entry_and_refuses_a_translator(tmp_path, capsys):
+    from kerasgan import cli
+
+    format = TESTED[0]
+    out = str(tmp_path / ("g.onnx" if format == "onnx" else "g"))
+    assert cli.main(["export", "dcgan_fashion_mnist", "--format", format, "--out", out]) == 0
+    assert "inputs latents" in capsys.readouterr().out
+    model = kerasgan.zoo.load("dcgan_fashion_mnist")
+    latents = model.latents_for(2, seed=1)
+    np.testing.assert_allclose(run_exported(out, format, [latents]),
+                               model.generate_from_latents(latents), atol=1e-4, rtol=0)
+    code = cli.main(["export", "pix2pix_edges2fashion", "--out", str(tmp_path / "p.onnx")])
+    assert code == cli.UNAVAILABLE
+    assert "translators" in capsys.readouterr().err
