@@ -9,6 +9,7 @@ tf_logs.quiet_tensorflow_logs()
 from kerasgan import backend
 from kerasgan import callbacks
 from kerasgan import data
+from kerasgan import export
 from kerasgan import losses
 from kerasgan import metrics
 from kerasgan import models

@@ -1,4 +1,4 @@
-"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo.
+"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo, export.
 
 Keras reads KERAS_BACKEND once, at import, and importing kerasgan imports Keras; when
 `--backend` names another backend than the one loaded, the command re-executes itself
@@ -345,6 +345,28 @@ def _zoo_parser(subparsers):
     info.set_defaults(run=_run_zoo_info)
 
 
+def _export_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "export",
+        "export a generator to ONNX, a SavedModel or TFLite",
+        "Export the generator of RUN/model.keras or a zoo entry (latents, and labels "
+        "for class-conditional models → images in [-1, 1], as generate_from_latents) "
+        "with Keras's exporters. Formats per backend: docs/export.md.",
+    )
+    _add_model_argument(parser)
+    parser.add_argument("--format", choices=("onnx", "savedmodel", "tflite"),
+                        default="onnx")
+    parser.add_argument("--out", required=True,
+                        help="the .onnx/.tflite file or the SavedModel folder to write")
+    parser.add_argument("--batch-size", type=_positive_int,
+                        help="a fixed batch size (default: any; TFLite: 1)")
+    parser.add_argument(
+        "--no-ema", action="store_true", help="export the raw generator, not its EMA"
+    )
+    parser.set_defaults(run=_run_export)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kerasgan",
@@ -361,6 +383,7 @@ def build_parser():
         _translate_parser,
         _upscale_parser,
         _zoo_parser,
+        _export_parser,
     ):
         add(subparsers)
     return parser
@@ -491,6 +514,24 @@ def _run_sample(args):
     labels = fixed_labels(gan, args.n)
     save_samples(gan.generate(args.n, seed=args.seed, labels=labels), args.out)
     print(f"wrote {args.out} (backend {keras.backend.backend()})")
+    return OK
+
+
+def _run_export(args):
+    import keras
+
+    from kerasgan import export
+
+    model = load_run(args.run_dir)
+    try:
+        export.check_exportable(model, args.format)
+    except NotImplementedError as error:
+        raise Unavailable(str(error)) from None
+    export.export_generator(model, args.out, args.format, ema=not args.no_ema,
+                            batch_size=args.batch_size)
+    inputs = ", ".join(name for name, _, _ in model.generation_inputs())
+    print(f"wrote {args.out} ({args.format}; inputs {inputs}; backend "
+          f"{keras.backend.backend()})")
     return OK
 
 

@@ -26,6 +26,9 @@ exposes the same small interface:
   shard of the data (`torch.distributed`); `(0, 1)` elsewhere.
 - `replica_rows(draw, batch_size)`: this replica's rows of a random draw for the
   global batch (backend-agnostic, on the function above).
+- `compile_inference(fn, variables)`: `fn(*tensors)` (inference only, no state kept)
+  compiled once for the shapes it is first called with; it reads the current values of
+  `variables` at every call, so loading new weights needs no recompilation.
 
 docs/distributed.md describes data-parallel training on each backend.
 """
@@ -83,6 +86,7 @@ no_grad = _adapter.no_grad
 run_if = _adapter.run_if
 variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators
+compile_inference = _adapter.compile_inference
 replica_index_and_count = _adapter.replica_index_and_count
 scale_loss_for_replicas = _adapter.scale_loss_for_replicas
 process_rank_and_count = _adapter.process_rank_and_count

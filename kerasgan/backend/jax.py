@@ -169,3 +169,20 @@ def process_rank_and_count():
 def accelerators():
     """Names of the non-CPU devices JAX sees."""
     return [str(d) for d in jax.devices() if d.platform != "cpu"]
+
+
+def compile_inference(fn, variables):
+    """`fn` jitted as a pure function of the values of `variables` (every variable it
+    reads must be among them: any other would be baked into the trace as a constant).
+
+    The values are read at each call, so weights loaded after compiling are used.
+    Assignments `fn` makes (none in inference) are dropped with the scope.
+    """
+    variables = list(variables)
+
+    def pure(values, *args):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))):
+            return fn(*args)
+
+    jitted = jax.jit(pure)
+    return lambda *args: jitted([v.value for v in variables], *args)

@@ -82,3 +82,9 @@ def process_rank_and_count():
 def accelerators():
     """Names of the GPUs TensorFlow sees."""
     return [d.name for d in tf.config.list_physical_devices("GPU")]
+
+
+def compile_inference(fn, variables):
+    """`fn` as one `tf.function`: it reads `variables` when it runs, not when traced."""
+    del variables  # a tf.function captures variables by reference
+    return tf.function(fn)

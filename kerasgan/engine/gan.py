@@ -6,6 +6,7 @@ from keras import ops
 
 from kerasgan import backend
 from kerasgan import losses as losses_lib
+from kerasgan.engine import inference
 from kerasgan.engine.data_spec import DataSpec
 from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.optimizer import deserialize_optimizer
@@ -490,19 +491,40 @@ class GAN(AdversarialModel, LatentToData):
         return None
 
     def generate_from_latents(self, latents, labels=None, batch_size=256):
-        """Runs `sampling_generator` (inference mode) on given latents, in batches."""
+        """Runs `sampling_generator` (inference mode) on given latents, in batches.
+
+        Each batch shape runs one compiled function (`kerasgan.engine.inference`),
+        built at its first use and cached on the model."""
         batch_size = count_argument(batch_size, "batch_size")
         labels = self.check_labels(labels, len(latents))
-        outputs = []
-        with backend.no_grad():
-            for start in range(0, len(latents), batch_size):
-                z = ops.convert_to_tensor(latents[start : start + batch_size])
-                y = None if labels is None else labels[start : start + batch_size]
-                images = self.sampling_generator(
-                    self.generator_inputs(z, y), training=False
-                )
-                outputs.append(ops.convert_to_numpy(ops.cast(images, "float32")))
-        return np.concatenate(outputs, axis=0)
+        arrays = [np.asarray(latents, "float32")]
+        if labels is not None:
+            arrays.append(np.asarray(labels, "int32"))
+        draw, _, networks = self.generation_function()
+        return inference.run_batches(self, ("generate", id(networks[0])), draw, arrays,
+                                     batch_size)
+
+    def generation_inputs(self):
+        """`generate_from_latents`'s inputs: `[(name, shape without batch, dtype)]`."""
+        return [("latents", (self.latent_dim,), "float32")]
+
+    def generation_function(self, ema=True):
+        """The function `generate_from_latents` runs on each batch (and export saves).
+
+        Args:
+            ema: use the EMA generator when the model keeps one (`sampling_generator`);
+                False: the trained generator.
+
+        Returns:
+            `(fn, inputs, networks)`: `fn(*tensors)` maps one batch of each of
+            `generation_inputs()` (`inputs`) to images, reading only `networks`.
+        """
+        network = self.sampling_generator if ema else self.generator
+
+        def draw(z, y=None):
+            return network(self.generator_inputs(z, y), training=False)
+
+        return draw, self.generation_inputs(), [network]
 
     # ------------------------------------------------------------------ config
     def _base_config(self):

@@ -35,6 +35,10 @@ class ClassConditional:
             )
         return ops.cast(ops.reshape(labels, (-1,)), "int32")
 
+    def generation_inputs(self):
+        """Latents and one integer class label per sample."""
+        return super().generation_inputs() + [("labels", (), "int32")]
+
     def generator_inputs(self, latents, labels):
         return [latents, self._labels_for_networks(labels)]
 

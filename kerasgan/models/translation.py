@@ -6,8 +6,8 @@ images through one of its generators, in inference mode, the same on every backe
 """
 
 import numpy as np
-from keras import ops
 
+from kerasgan.engine import inference
 from kerasgan.engine.data_spec import DataSpec
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.model import AdversarialModel
@@ -72,11 +72,9 @@ class ImageTranslator(AdversarialModel, DataToData):
         network = self.translator(direction)
         batch_size = count_argument(batch_size, "batch_size")
         x, single = self._checked_images(x, tuple(network.input_shape[1:]))
-        outputs = [
-            ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
-            for i in range(0, len(x), batch_size)
-        ]
-        out = np.concatenate(outputs).astype("float32")
+        out = inference.run_batches(self, ("translate", id(network)),
+                                    lambda images: network(images, training=False),
+                                    [np.asarray(x, "float32")], batch_size)
         return out[0] if single else out
 
     def shape_advice(self):

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan import backend
 from kerasgan import losses
+from kerasgan.engine import inference
 from kerasgan.engine.data_spec import DataSpec
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.model import AdversarialModel
@@ -224,15 +224,12 @@ class AdversarialAutoencoder(AdversarialModel, LatentToData):
         average = getattr(self, f"ema_{name}", None)
         return average if average is not None else self.network(name)
 
-    def _run(self, function, x, batch_size):
-        """`function` (a network or a callable on tensors) over `x` in batches, NumPy."""
+    def _run(self, name, function, x, batch_size):
+        """`function` (inference mode, on tensors) over `x` in batches, NumPy; compiled
+        once per batch shape and cached as `name` (`kerasgan.engine.inference`)."""
         batch_size = count_argument(batch_size, "batch_size")
-        outputs = []
-        with backend.no_grad():
-            for start in range(0, len(x), batch_size):
-                y = function(ops.convert_to_tensor(x[start : start + batch_size]))
-                outputs.append(ops.convert_to_numpy(ops.cast(y, "float32")))
-        return np.concatenate(outputs, axis=0)
+        return inference.run_batches(self, (name, self.ema_network_names), function, [x],
+                                     batch_size)
 
     def _checked(self, x, shape, what):
         x = np.asarray(x, "float32")
@@ -247,13 +244,22 @@ class AdversarialAutoencoder(AdversarialModel, LatentToData):
         """The codes of `images` (NumPy, in [-1, 1]), inference mode: `(n, latent_dim)`."""
         images = self._checked(images, self.data_shape, "encode")
         network = self.inference_network("encoder")
-        return self._run(lambda x: network(x, training=False), images, batch_size)
+        return self._run("encode", lambda x: network(x, training=False), images, batch_size)
 
     def decode(self, codes, batch_size=256):
         """The images of `codes` (NumPy `(n, latent_dim)`), inference mode."""
         codes = self._checked(codes, (self.code_size,), "decode")
         network = self.inference_network("decoder")
-        return self._run(lambda z: network(z, training=False), codes, batch_size)
+        return self._run("decode", lambda z: network(z, training=False), codes, batch_size)
+
+    def generation_inputs(self):
+        """`generate_from_latents`'s input: codes `(code_size,)`."""
+        return [("codes", (self.code_size,), "float32")]
+
+    def generation_function(self, ema=True):
+        """Codes → images with the decoder (its EMA copy when kept and `ema`)."""
+        network = self.inference_network("decoder") if ema else self.network("decoder")
+        return (lambda z: network(z, training=False)), self.generation_inputs(), [network]
 
     @property
     def code_size(self):

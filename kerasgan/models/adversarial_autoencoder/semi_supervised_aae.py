@@ -173,7 +173,7 @@ class SemiSupervisedAAE(AdversarialAutoencoder):
         """`[y, z]` of `images`: class probabilities and style code, `(n, code_size)`."""
         images = self._checked(images, self.data_shape, "encode")
         network = self.inference_network("encoder")
-        return self._run(lambda x: ops.concatenate(network(x, training=False), axis=-1),
+        return self._run("encode", lambda x: ops.concatenate(network(x, training=False), axis=-1),
                          images, batch_size)
 
     def predict_classes(self, images, batch_size=256):

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan import backend
 from kerasgan import losses
+from kerasgan.engine import inference
 from kerasgan.engine.data_spec import DataSpec
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.model import AdversarialModel
@@ -412,14 +412,31 @@ class LAPGAN(AdversarialModel, LatentToData):
                 f"{self.latent_dim} plus every finer level's noise plane); got "
                 f"{latents.shape}. Draw them with latents_for(n, seed)."
             )
-        chunks = []
-        with backend.no_grad():
-            for start in range(0, len(latents), batch_size):
-                levels = self.sample_pyramid(latents[start : start + batch_size])
-                image = ops.clip(pyramid.reconstruct(levels), -1.0, 1.0)
-                chunks.append([ops.convert_to_numpy(x) for x in [image] + levels])
-        image, *levels = [np.concatenate(parts).astype("float32") for parts in zip(*chunks)]
+        def draw(z):
+            levels = self.sample_pyramid(z)
+            return [ops.clip(pyramid.reconstruct(levels), -1.0, 1.0)] + list(levels)
+
+        key = ("generate", self.ema_network_names)  # the EMA generators, once enabled
+        image, *levels = inference.run_batches(self, key, draw, [latents], batch_size)
         return levels if return_pyramid else image
+
+    def generation_inputs(self):
+        """`generate_from_latents`'s input: flat latents `(noise_size,)`."""
+        return [("latents", (self.noise_size,), "float32")]
+
+    def generation_function(self, ema=True):
+        """Flat latents → the clipped images `generate_from_latents` returns, and the
+        generators it reads (their EMA copies when kept; `ema=False` is refused then:
+        sampling always averages)."""
+        if not ema and self.ema_network_names:
+            raise ValueError("LAPGAN samples from its EMA generators when it keeps them; "
+                             "ema=False is not available for this model.")
+
+        def draw(z):
+            return ops.clip(pyramid.reconstruct(self.sample_pyramid(z)), -1.0, 1.0)
+
+        networks = [self._sampling_network(k) for k in range(self.levels)]
+        return draw, self.generation_inputs(), networks
 
     # ------------------------------------------------------------------ config
     def get_config(self):

@@ -4,10 +4,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan import backend
 from kerasgan import losses
 from kerasgan.data import captions as captions_lib
 from kerasgan.engine.data_spec import DataSpec
+from kerasgan.engine import inference
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.model import AdversarialModel
 from kerasgan.engine.phase import Phase
@@ -357,19 +357,19 @@ class StackGAN(AdversarialModel, LatentToData):
             raise ValueError(f"{len(tokens)} captions but noise for {len(noise)} samples.")
         batch_size = count_argument(batch_size, "batch_size")
         parts = [self.latent_dim, self.latent_dim + self.condition_dim]
-        drawn = [[] for _ in range(stage)]
-        with backend.no_grad():
-            for start in range(0, len(tokens), batch_size):
-                z, eps_1, eps_2 = np.split(noise[start : start + batch_size], parts, axis=1)
-                embedding = self.embed(ops.convert_to_tensor(tokens[start : start + batch_size]))
-                c1 = self.condition(1, embedding, ops.convert_to_tensor(eps_1), training=False)[0]
-                image = self._sampler("generator_1")([ops.convert_to_tensor(z), c1], training=False)
-                drawn[0].append(ops.convert_to_numpy(image))
-                if stage == 2:
-                    c2 = self.condition(2, embedding, ops.convert_to_tensor(eps_2), training=False)[0]
-                    image = self._sampler("generator_2")([image, c2], training=False)
-                    drawn[1].append(ops.convert_to_numpy(image))
-        return [np.concatenate(images).astype("float32") for images in drawn]
+        z, eps_1, eps_2 = np.split(np.asarray(noise, "float32"), parts, axis=1)
+
+        def draw(tokens, z, eps_1, eps_2):
+            embedding = self.embed(tokens)
+            c1 = self.condition(1, embedding, eps_1, training=False)[0]
+            images = [self._sampler("generator_1")([z, c1], training=False)]
+            if stage == 2:
+                c2 = self.condition(2, embedding, eps_2, training=False)[0]
+                images.append(self._sampler("generator_2")([images[0], c2], training=False))
+            return images
+
+        key = ("draw", stage, self.ema_network_names)
+        return inference.run_batches(self, key, draw, [tokens, z, eps_1, eps_2], batch_size)
 
     # ------------------------------------------------------------------ config
     def get_config(self):

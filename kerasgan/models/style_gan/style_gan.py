@@ -5,8 +5,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan import backend
 from kerasgan import losses
+from kerasgan.engine import inference
 from kerasgan.engine.gan import GAN
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.regularize import Regularize
@@ -226,11 +226,24 @@ class StyleGAN(GAN):
         batch_size = count_argument(batch_size, "batch_size")
         self.check_labels(labels, len(latents))
         self._check_cutoff(truncation_cutoff)
-        network = self.sampling_generator
-        ws = [network.truncate(network.broadcast(network.mapping(ops.convert_to_tensor(z))),
-                               float(truncation_psi), truncation_cutoff)
-              for z in _batches(latents, batch_size)]
-        return self.synthesize(ops.concatenate(ws, axis=0), batch_size)
+        psi = float(truncation_psi)
+        draw, _, networks = self.generation_function(True, psi, truncation_cutoff)
+        key = ("generate", id(networks[0]), psi, truncation_cutoff)
+        return inference.run_batches(self, key, draw, [np.asarray(latents, "float32")],
+                                     batch_size)
+
+    def generation_function(self, ema=True, truncation_psi=1.0, truncation_cutoff=None):
+        """`GAN.generation_function`, with `generate`'s truncation options."""
+        self._check_cutoff(truncation_cutoff)
+        network = self.sampling_generator if ema else self.generator
+        psi = float(truncation_psi)
+
+        def draw(z):
+            ws = network.truncate(network.broadcast(network.mapping(z)), psi,
+                                  truncation_cutoff)
+            return network.synthesis(ws, training=False)
+
+        return draw, self.generation_inputs(), [network]
 
     def _check_cutoff(self, cutoff):
         if cutoff is not None and (isinstance(cutoff, bool) or int(cutoff) != cutoff
@@ -276,10 +289,10 @@ class StyleGAN(GAN):
         """The sampling generator's images of ws `(n, num_ws, w_dim)`, constant noise."""
         batch_size = count_argument(batch_size, "batch_size")
         network = self.sampling_generator
-        with backend.no_grad():
-            images = [network.synthesis(ops.convert_to_tensor(w), training=False)
-                      for w in _batches(ops.convert_to_numpy(ws), batch_size)]
-        return np.concatenate([ops.convert_to_numpy(ops.cast(i, "float32")) for i in images])
+        return inference.run_batches(
+            self, ("synthesize", id(network)),
+            lambda w: network.synthesis(w, training=False),
+            [ops.convert_to_numpy(ws)], batch_size)
 
     # ------------------------------------------------------------------ config
     def get_config(self):
@@ -290,7 +303,3 @@ class StyleGAN(GAN):
                 "style_mixing": self.style_mixing, "r1_gamma": self.r1_gamma,
                 "r1_interval": self.r1_interval, "pl_weight": self.pl_weight,
                 "pl_interval": self.pl_interval, "mbstd_group_size": self.mbstd_group_size}
-
-
-def _batches(array, batch_size):
-    return [array[i:i + batch_size] for i in range(0, len(array), batch_size)]

@@ -1,0 +1,153 @@
+"""Export a generator to ONNX, a TensorFlow SavedModel or TFLite (LiteRT), with Keras's own
+exporters (`keras.Model.export`).
+
+The exported function is the one `generate_from_latents` runs on each batch (the
+model's `generation_function`): inputs are the latents (and, for class-conditional
+models, one int32 label per sample), the output is float32 images in [-1, 1], exactly
+what `generate_from_latents` returns. See docs/export.md.
+
+Which formats each Keras backend can write (Keras 3.15; "✓" tested by
+tests/test_export.py on this project's CI):
+
+| backend    | onnx                      | savedmodel            | tflite              |
+|------------|---------------------------|-----------------------|---------------------|
+| tensorflow | ✓ (tf2onnx)               | ✓                     | ✓                   |
+| jax        | needs `jax2onnx` (untested) | ✓ (jax2tf)          | not in Keras        |
+| torch      | ✓ (torch.onnx)            | no (Keras needs torch_xla) | no (Keras needs litert-torch) |
+
+Weights are the same on every backend, so the simplest route to any format is
+`KERAS_BACKEND=tensorflow kerasgan export ...`.
+"""
+
+import os
+import warnings
+
+import keras
+from keras import ops
+
+FORMATS = ("onnx", "savedmodel", "tflite")
+# kerasgan's format name → keras.Model.export's.
+_KERAS_FORMATS = {"onnx": "onnx", "savedmodel": "tf_saved_model", "tflite": "litert"}
+# What each backend writes here; the others get a clear error before Keras is called.
+SUPPORTED = {
+    "tensorflow": ("onnx", "savedmodel", "tflite"),
+    "jax": ("onnx", "savedmodel"),
+    "torch": ("onnx",),
+}
+# The packages each (backend, format) needs beyond the backend itself.
+_NEEDS = {
+    ("tensorflow", "onnx"): ("tf2onnx", "onnx"),
+    ("jax", "onnx"): ("jax2onnx", "onnx"),
+    ("jax", "savedmodel"): ("tensorflow",),
+    ("torch", "onnx"): ("onnxscript", "onnx"),
+}
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class GeneratorEndpoint(keras.Model):
+    """A model whose `call([latents, labels...])` is a GAN's generation function.
+
+    Built by `export_generator`; it tracks only the networks the function reads, so the
+    exported file holds the generator's weights and no discriminator or optimizer.
+
+    Args:
+        fn: tensors → images (`model.generation_function(...)[0]`).
+        networks: the networks `fn` reads.
+    """
+
+    def __init__(self, fn, networks, **kwargs):
+        super().__init__(**kwargs)
+        self.generation = fn
+        self.generation_networks = list(networks)
+
+    def call(self, inputs):
+        return ops.cast(self.generation(*inputs), "float32")
+
+
+def input_signature(model, batch_size=None):
+    """`keras.InputSpec`s of `model.generation_inputs()` (batch dimension `batch_size`)."""
+    return [[keras.InputSpec(shape=(batch_size, *shape), dtype=dtype, name=name)
+             for name, shape, dtype in model.generation_inputs()]]
+
+
+def check_exportable(model, format, backend=None):
+    """Raises a clear error when `model` cannot be exported to `format` here."""
+    backend = backend or keras.backend.backend()
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}; got {format!r}.")
+    if not hasattr(model, "generation_function"):
+        raise NotImplementedError(
+            f"{type(model).__name__} has no latent-to-image generation function to "
+            "export (translators such as Pix2Pix, CycleGAN and SRGAN, and the "
+            "text-conditioned StackGAN, are not supported yet); export_generator "
+            "takes the latent-to-image models of kerasgan.models.")
+    if format not in SUPPORTED[backend]:
+        able = [b for b, formats in SUPPORTED.items() if format in formats]
+        raise NotImplementedError(
+            f"Keras {keras.__version__} cannot export format={format!r} on the "
+            f"{backend} backend (it can on: {', '.join(able)}). The weights are the "
+            f"same on every backend: run with KERAS_BACKEND={able[0]} "
+            f"(e.g. `KERAS_BACKEND={able[0]} kerasgan export ...`).")
+    missing = [name for name in _NEEDS.get((backend, format), ()) if not _importable(name)]
+    if missing:
+        raise ImportError(
+            f"Exporting format={format!r} on the {backend} backend needs "
+            f"{', '.join(missing)}: pip install {' '.join(missing)} "
+            "(kerasgan[export] installs tf2onnx, onnxscript, onnx and onnxruntime).")
+
+
+def _importable(name):
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def export_generator(model, path, format="onnx", ema=True, batch_size=None,
+                     verbose=False, **options):
+    """Writes `model`'s generator (latents → images) to `path` in `format`.
+
+    Args:
+        model: a latent-to-image kerasgan model (GANs, BigGAN, StyleGAN, LAPGAN, AAEs),
+            e.g. `kerasgan.zoo.load("dcgan_fashion_mnist")`.
+        path: the file (`.onnx`, `.tflite`) or folder (SavedModel) to write.
+        format: `"onnx"`, `"savedmodel"` or `"tflite"`.
+        ema: export the EMA generator when the model keeps one (what `generate`
+            uses); False: the trained generator.
+        batch_size: a fixed batch size; None: any batch size, except for TFLite,
+            whose interpreter cannot resize every generator: there None is 1.
+        verbose: let Keras print its export messages.
+        **options: the model's generation options, e.g. StyleGAN's `truncation_psi`.
+
+    Returns:
+        `path`.
+
+    Inputs of the exported function, in order: `latents` float32
+    `(batch, latent_dim)` (LAPGAN: `(batch, noise_size)`; AAEs: `codes`), then for
+    class-conditional models `labels` int32 `(batch,)`. Output: float32 images
+    `(batch,) + data_shape` in [-1, 1].
+
+    Example:
+
+    ```python
+    gan = kerasgan.zoo.load("dcgan_fashion_mnist")
+    kerasgan.export.export_generator(gan, "dcgan.onnx", format="onnx")
+    ```
+    """
+    backend = keras.backend.backend()
+    check_exportable(model, format, backend)
+    fn, _, networks = model.generation_function(ema=ema, **options)
+    endpoint = GeneratorEndpoint(fn, networks, name="generator")
+    if format == "tflite" and batch_size is None:
+        batch_size = 1
+    signature = input_signature(model, batch_size)
+    endpoint([ops.zeros((batch_size or 1, *spec.shape[1:]), spec.dtype)
+              for spec in signature[0]])  # builds it, as the exporters require
+    path = os.fspath(path)
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    with warnings.catch_warnings():
+        if not verbose:  # the converters' tracer and deprecation warnings
+            warnings.simplefilter("ignore")
+        endpoint.export(path, format=_KERAS_FORMATS[format], verbose=verbose,
+                        input_signature=signature)
+    return path

@@ -1,0 +1,136 @@
+"""Export (`kerasgan.export`): every latent-to-image zoo entry's generator, exported with
+Keras's exporters, run in onnxruntime / TensorFlow / TFLite, equals
+`generate_from_latents` to 1e-4; unsupported requests fail clearly."""
+
+import keras
+import numpy as np
+import pytest
+from conftest import tiny_dcgan
+
+import kerasgan
+from kerasgan import export
+from kerasgan.testing import harness
+
+BACKEND = keras.backend.backend()
+# The formats each backend writes (kerasgan.export.SUPPORTED), less JAX's ONNX, which
+# needs jax2onnx (not installed by kerasgan[export]).
+TESTED = {"tensorflow": ("onnx", "savedmodel", "tflite"), "jax": ("savedmodel",),
+          "torch": ("onnx",)}[BACKEND]
+TRANSLATORS = ("cycle_gan_sneaker2boot", "pix2pix_edges2fashion", "srgan_photos_sr4",
+               "srresnet_photos_sr4", "stack_gan_fashion_mnist")
+EXPORTABLE = [n for n in kerasgan.zoo.names() if n not in TRANSLATORS]
+# The default run: BatchNorm (DCGAN) and labels (conditional GAN); all with -m slow.
+FAST = ("dcgan_fashion_mnist", "conditional_gan_fashion_mnist")
+
+
+def inputs_for(model, n=3, seed=0):
+    """A few latents (and labels) for `model`, as the exported function takes them."""
+    arrays = [model.latents_for(n, seed=seed)]
+    if any(name == "labels" for name, _, _ in model.generation_inputs()):
+        arrays.append((np.arange(n) % model.num_classes).astype("int32"))
+    return arrays
+
+
+def run_exported(path, format, arrays):
+    """The exported file's output on `arrays`, run outside Keras."""
+    if format == "onnx":
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+        names = [i.name for i in session.get_inputs()]
+        return session.run(None, dict(zip(names, arrays)))[0]
+    import tensorflow as tf
+
+    if format == "savedmodel":
+        loaded = tf.saved_model.load(path)  # kept alive: serve() reads its variables
+        return loaded.serve(arrays).numpy()
+    interpreter = tf.lite.Interpreter(model_path=path)  # batch size 1: one at a time
+    interpreter.allocate_tensors()
+    images = []
+    for row in zip(*arrays):
+        for detail in interpreter.get_input_details():  # in no fixed order: by name
+            value = row[1] if "labels" in detail["name"] else row[0]
+            interpreter.set_tensor(detail["index"], np.asarray(value)[None])
+        interpreter.invoke()
+        images.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
+    return np.concatenate(images)
+
+
+def exported_and_expected(model, tmp_path, format, ema=True, **options):
+    suffix = {"onnx": ".onnx", "savedmodel": "", "tflite": ".tflite"}[format]
+    path = export.export_generator(model, str(tmp_path / f"generator{suffix}"), format,
+                                   ema=ema, **options)
+    arrays = inputs_for(model)
+    return run_exported(path, format, arrays), arrays
+
+
+@pytest.mark.parametrize("format", TESTED)
+@pytest.mark.parametrize("name", [
+    name if name in FAST else pytest.param(name, marks=pytest.mark.slow)
+    for name in EXPORTABLE
+])
+def test_exported_zoo_generator_equals_generate_from_latents(name, format, tmp_path):
+    model = kerasgan.zoo.load(name)
+    out, arrays = exported_and_expected(model, tmp_path, format)
+    labels = arrays[1] if len(arrays) > 1 else None
+    expected = model.generate_from_latents(arrays[0], labels=labels)
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, atol=1e-4, rtol=0)
+
+
+def test_ema_selects_the_exported_generator(tmp_path):
+    model = tiny_dcgan(ema_decay=0.5)
+    rng = np.random.default_rng(0)
+    for variable in model.ema_generator.trainable_variables:
+        variable.assign(rng.normal(0, 0.2, variable.shape).astype("float32"))
+    for ema in (True, False):
+        out, (latents,) = exported_and_expected(model, tmp_path / str(ema), TESTED[0], ema)
+        network = model.ema_generator if ema else model.generator
+        expected = keras.ops.convert_to_numpy(network(latents, training=False))
+        np.testing.assert_allclose(out, expected, atol=1e-4, rtol=0)
+
+
+@pytest.mark.slow  # StyleGAN's export takes about a minute on JAX (jax2tf)
+def test_style_gan_exports_with_its_truncation(tmp_path):
+    model = harness.tiny_model("style_gan", compiled=False)
+    model.generator.w_avg.assign(np.full(model.generator.w_avg.shape, 0.3, "float32"))
+    out, (latents,) = exported_and_expected(model, tmp_path, TESTED[0], truncation_psi=0.5)
+    expected = model.generate_from_latents(latents, truncation_psi=0.5)
+    np.testing.assert_allclose(out, expected, atol=1e-4, rtol=0)
+    assert not np.allclose(out, model.generate_from_latents(latents), atol=1e-3)
+
+
+UNSUPPORTED = [(b, f) for b in export.SUPPORTED for f in export.FORMATS
+               if f not in export.SUPPORTED[b]]
+
+
+@pytest.mark.parametrize("backend,format", UNSUPPORTED)
+def test_an_unsupported_format_of_a_backend_is_refused_clearly(backend, format, tmp_path):
+    model = tiny_dcgan()
+    with pytest.raises(NotImplementedError, match="KERAS_BACKEND=tensorflow"):
+        export.check_exportable(model, format, backend)
+    if backend == BACKEND:  # and export_generator refuses before writing anything
+        with pytest.raises(NotImplementedError, match=f"on the {backend} backend"):
+            export.export_generator(model, str(tmp_path / "g"), format)
+        assert not (tmp_path / "g").exists()
+
+
+def test_an_unknown_format_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="format must be one of"):
+        export.export_generator(tiny_dcgan(), str(tmp_path / "g"), "pt2")
+
+
+def test_the_cli_exports_a_zoo_entry_and_refuses_a_translator_clearly(tmp_path, capsys):
+    from kerasgan import cli
+
+    format = TESTED[0]
+    out = str(tmp_path / ("g.onnx" if format == "onnx" else "g"))
+    assert cli.main(["export", "dcgan_fashion_mnist", "--format", format, "--out", out]) == 0
+    assert "inputs latents" in capsys.readouterr().out
+    model = kerasgan.zoo.load("dcgan_fashion_mnist")
+    latents = model.latents_for(2, seed=1)
+    np.testing.assert_allclose(run_exported(out, format, [latents]),
+                               model.generate_from_latents(latents), atol=1e-4, rtol=0)
+    code = cli.main(["export", "pix2pix_edges2fashion", "--out", str(tmp_path / "p.onnx")])
+    assert code == cli.UNAVAILABLE
+    assert "translators" in capsys.readouterr().err
