@@ -26,7 +26,7 @@ LAYERS = (
     ("data", "layers", "losses"),
     ("engine",),  # AdversarialModel, GAN, phases
     ("metrics", "models"),  # models: the variants and their registry
-    ("callbacks", "zoo"),
+    ("callbacks", "zoo", "export"),  # export: a generator to ONNX, SavedModel, TFLite
     # `kerasgan train`'s runs; the variants' test harness; `kerasgan translate`'s files
     ("training", "testing", "translate_images"),
     ("cli",),
