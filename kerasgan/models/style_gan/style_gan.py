@@ -10,6 +10,7 @@ from kerasgan import losses
 from kerasgan.engine.gan import GAN
 from kerasgan.engine.gan import count_argument
 from kerasgan.engine.regularize import Regularize
+from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.models.style_gan.style_gan_discriminator import StyleGANDiscriminator
 from kerasgan.models.style_gan.style_gan_generator import StyleGANGenerator
 from kerasgan.models.style_gan.style_gan_generator import check_image_size
@@ -181,18 +182,16 @@ class StyleGAN(GAN):
                 self.training_ws(batch_size))
 
     def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
-        """`GAN.fit`, refusing first array batches the discriminator's minibatch
-        standard deviation cannot split into groups of `mbstd_group_size`."""
+        """`GAN.fit`, refusing array batches the discriminator's minibatch standard
+        deviation cannot split into groups of `mbstd_group_size` before training (a
+        dataset's batches are checked by the layer at the first step)."""
         if hasattr(x, "shape"):
             size = batch_size or 32
-            sizes = {min(size, len(x)), len(x) % size or size}
-            if any(s % self.mbstd_group_size for s in sizes):
-                raise ValueError(
-                    f"StyleGAN's discriminator splits each batch into groups of "
-                    f"mbstd_group_size={self.mbstd_group_size}; {len(x)} examples in "
-                    f"batches of {size} give batches of {sorted(sizes)}. Use a batch "
-                    f"size and a number of examples that are multiples of "
-                    f"{self.mbstd_group_size}.")
+            layer = next(la for la in self.discriminator.layers
+                         if isinstance(la, MinibatchStdDev))
+            for batch in sorted({min(size, len(x)), len(x) % size or size}):
+                layer.check_batch_size(batch, f"StyleGAN.fit: {len(x)} examples in "
+                                              f"batches of {size} give a batch of {batch}")
         return super().fit(x, y, batch_size, *args, **kwargs)
 
     # --------------------------------------------------------------- sampling
