@@ -272,3 +272,11 @@ def test_a_saved_compiled_model_loads_with_its_regularizers_and_options(tmp_path
     assert loaded.get_compile_config()["augment"] == "translation"
     np.testing.assert_allclose(loaded.generate(2, seed=0, truncation_psi=0.5),
                                model.generate(2, seed=0, truncation_psi=0.5), atol=1e-6)
+
+
+def test_a_compiled_model_with_a_path_length_mean_saves_as_a_preset(trained, tmp_path):
+    model, _ = trained  # compiled: the path-length running mean is a model variable
+    model.save_to_preset(tmp_path / "preset")
+    loaded = kerasgan.zoo.load(str(tmp_path / "preset"))
+    np.testing.assert_allclose(loaded.generate(2, seed=0, truncation_psi=0.5),
+                               model.generate(2, seed=0, truncation_psi=0.5), atol=1e-6)
