@@ -330,7 +330,8 @@ def run_kerasgan(model, steps, warmup, batch_size):
     start = time.perf_counter()
     gan.fit(first, labels(first), batch_size=batch_size, epochs=1, verbose=0)
     compile_s = time.perf_counter() - start
-    gan.fit(warm, labels(warm), batch_size=batch_size, epochs=1, verbose=0)
+    if warmup:  # fit refuses an empty array
+        gan.fit(warm, labels(warm), batch_size=batch_size, epochs=1, verbose=0)
 
     clock = batch_end_clock()
     with OtherLoad() as load:
