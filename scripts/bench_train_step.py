@@ -61,8 +61,16 @@ Usage:
     python scripts/bench_train_step.py --backends jax --models dcgan --markdown
     python scripts/bench_train_step.py --backends torch --breakdown --repeats 3
     python scripts/bench_train_step.py --conv-ops --markdown
-    python scripts/bench_train_step.py --models stylegan stylegan_every_step --batch-size 32
-    python scripts/bench_train_step.py --models progan --batch-size 32
+    python scripts/bench_train_step.py --models stylegan stylegan_every_step \
+        stylegan_no_regularizers big_gan progan --batch-size 32 --steps 63 --markdown
+
+The last: StyleGAN2, BigGAN and ProGAN at 32×32 (issue 14, part 7), and the cost of
+StyleGAN2's lazy regularization (R1 every 16 steps, path length every 4) against
+running both every step (interval 1), each measured as the extra ms/step over the
+same model without regularizers; a second table gives it when those three rows ran.
+A lazy phase runs in few steps, so the median misses it: that table uses the mean
+over the timed steps, which holds each lazy phase's exact share when their number
+(`--steps` + 1: 64) is a multiple of 16.
 
 Results and their analysis: docs/performance.md.
 """
@@ -80,11 +88,14 @@ import sys
 import time
 
 BACKENDS = ("tensorflow", "jax", "torch")
-MODELS = ("dcgan", "vanilla", "stylegan", "stylegan_every_step", "progan")
-# The rows of a run without --models; StyleGAN2's rows have no native implementation.
+STYLEGAN_ROWS = ("stylegan", "stylegan_every_step", "stylegan_no_regularizers")
+MODELS = ("dcgan", "vanilla", *STYLEGAN_ROWS, "big_gan", "progan")
+# The rows of a run without --models; StyleGAN2's, BigGAN's and ProGAN's rows have no
+# native implementation.
 DEFAULT_MODELS = ("dcgan", "vanilla")
-KERASGAN_ONLY = ("stylegan", "stylegan_every_step", "progan")
-STYLEGAN_SHAPE = (32, 32, 1)
+KERASGAN_ONLY = (*STYLEGAN_ROWS, "big_gan", "progan")
+STYLEGAN_SHAPE = (32, 32, 1)  # the 32×32 rows: StyleGAN2, BigGAN and ProGAN
+BIG_GAN_CLASSES = 10
 IMPLEMENTATIONS = ("kerasgan", "native")
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = {"dcgan": 100, "vanilla": 64}
@@ -251,14 +262,21 @@ def build_kerasgan(model):
                                      stage=3, fade_images=10**9)
         gan.compile()
         return gan
-    if model in KERASGAN_ONLY:
+    if model in STYLEGAN_ROWS:
         # StyleGAN2 at 32×32 with the paper's defaults: lazy R1 every 16 steps and
-        # path length every 4, or ("stylegan_every_step") both in every step, which
-        # is the overhead lazy regularization saves.
+        # path length every 4; or ("stylegan_every_step") both in every step, which
+        # is the overhead lazy regularization saves; or neither, the baseline.
         every_step = model == "stylegan_every_step"
         intervals = {"r1_interval": 1, "pl_interval": 1} if every_step else {}
         gan = kerasgan.models.StyleGAN(latent_dim=128, data_shape=STYLEGAN_SHAPE, seed=0,
                                        **intervals)
+        gan.compile(**({"regularizers": []} if model == "stylegan_no_regularizers" else {}))
+        return gan
+    if model == "big_gan":
+        # BigGAN at 32×32, the paper's setup (hinge loss, TTUR, two D steps per G step
+        # on the halves of the fit batch, orthogonal regularization of G every step).
+        gan = kerasgan.models.BigGAN(num_classes=BIG_GAN_CLASSES, data_shape=STYLEGAN_SHAPE,
+                                     seed=0)
         gan.compile()
         return gan
     if model == "dcgan":
@@ -301,22 +319,32 @@ def phase_updates(gan, key, steps):
     )
 
 
+def class_labels(model, images):
+    """Labels cycling through the classes for the conditional row (BigGAN), else None."""
+    import numpy as np
+
+    return np.arange(len(images)) % BIG_GAN_CLASSES if model == "big_gan" else None
+
+
 def run_kerasgan(model, steps, warmup, batch_size):
     gan = build_kerasgan(model)
     shape = STYLEGAN_SHAPE if model in KERASGAN_ONLY else IMAGE_SHAPE
     first = random_images(1, batch_size, seed=1, image_shape=shape)
     warm = random_images(warmup, batch_size, seed=2, image_shape=shape)
     timed = random_images(steps + 1, batch_size, seed=3, image_shape=shape)
+    labels = functools.partial(class_labels, model)
 
     start = time.perf_counter()
-    gan.fit(first, batch_size=batch_size, epochs=1, verbose=0)
+    gan.fit(first, labels(first), batch_size=batch_size, epochs=1, verbose=0)
     compile_s = time.perf_counter() - start
-    gan.fit(warm, batch_size=batch_size, epochs=1, verbose=0)
+    if warmup:  # fit refuses an empty array
+        gan.fit(warm, labels(warm), batch_size=batch_size, epochs=1, verbose=0)
 
     clock = batch_end_clock()
     with OtherLoad() as load:
         start = time.perf_counter()
-        gan.fit(timed, batch_size=batch_size, epochs=1, verbose=0, callbacks=[clock])
+        gan.fit(timed, labels(timed), batch_size=batch_size, epochs=1, verbose=0,
+                callbacks=[clock])
         wall_s = time.perf_counter() - start
     params = {
         "g": int(sum(math.prod(v.shape) for v in gan.generator.trainable_variables)),
@@ -1233,7 +1261,28 @@ def benchmark_steps(args):
     ]
     check_same_networks(results)
     add_ratios(results)
-    return results, step_table(results, args.markdown)
+    table = step_table(results, args.markdown)
+    overhead = regularization_overhead_table(results, args.markdown)
+    return results, table + ("\n\n" + overhead if overhead else "")
+
+
+def regularization_overhead_table(results, markdown):
+    """StyleGAN2's regularization cost per backend: the mean ms/step that lazy R1 +
+    path length (every 16 and 4 steps) and both every step add to the same model
+    without regularizers, and their ratio; None when a backend lacks one of the
+    three rows. Means, not medians: the median of a lazy row skips its lazy steps."""
+    medians = {(r["backend"], r["model"]): r["mean_ms_wall"] for r in results}
+    rows = [("backend", "no regularizers mean ms/step", "lazy: extra ms/step",
+             "every step: extra ms/step", "lazy / every step")]
+    for backend in dict.fromkeys(r["backend"] for r in results):
+        base, lazy, every = (medians.get((backend, m)) for m in (
+            "stylegan_no_regularizers", "stylegan", "stylegan_every_step"))
+        if None in (base, lazy, every):
+            continue
+        ratio = (lazy - base) / (every - base) if every > base else float("nan")
+        rows.append((backend, f"{base:.1f}", f"{lazy - base:.1f}", f"{every - base:.1f}",
+                     f"{ratio:.2f}"))
+    return format_rows(rows, markdown) if len(rows) > 1 else None
 
 
 def benchmark_conv_ops(args):
@@ -1280,8 +1329,9 @@ def parse_args(argv=None):
         nargs="+",
         choices=MODELS,
         default=list(DEFAULT_MODELS),
-        help="stylegan, stylegan_every_step: StyleGAN2 at 32×32 (kerasgan only), with "
-        "lazy regularization and with R1 and path length in every step",
+        help="stylegan, stylegan_every_step, stylegan_no_regularizers: StyleGAN2 at "
+        "32×32 (kerasgan only) with lazy regularization, with R1 and path length in "
+        "every step, and without either; big_gan: BigGAN at 32×32, 10 classes",
     )
     parser.add_argument("--steps", type=int, default=60, help="timed steady-state steps")
     parser.add_argument(
@@ -1335,6 +1385,9 @@ def parse_args(argv=None):
         parser.error("--repeats must be at least 1")
     if args.steps < 2:
         parser.error("--steps must be at least 2")
+    if "stylegan" in args.models and (args.steps + 1) % 16 and not args.worker:
+        progress(f"{args.steps + 1} timed steps are not a multiple of 16: the mean of "
+                 "the lazy StyleGAN row over-/under-counts R1 (use --steps 63)")
     return args
 
 

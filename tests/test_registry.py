@@ -90,17 +90,11 @@ def test_name_of_a_class_a_class_name_and_a_subclass():
     assert registry.name_of(MyDCGAN) == "dcgan"
 
 
-# Variants registered before their zoo entry is trained (issue 14, part 5). A recipe
-# for one of them must take it off this list (the test below says so).
-NO_ZOO_ENTRY_YET = {"style_gan"}
 
 
 def test_recipes_are_gathered_from_every_variant_and_copied():
     recipes = registry.recipes()
     for variant in registry.variants():
-        if variant.name in NO_ZOO_ENTRY_YET:
-            assert not variant.recipes, f"{variant.name} has a recipe: take it off NO_ZOO_ENTRY_YET"
-            continue
         assert variant.recipes, f"{variant.name} has no zoo recipe"
         for name, recipe in variant.recipes.items():
             assert recipes[name] == recipe and recipe["variant"] == variant.name

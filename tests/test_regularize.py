@@ -83,3 +83,41 @@ def test_regularizers_survive_save_and_load_model(tmp_path):
         np.asarray(gan.regularizers[1].regularizer.variables[0]),
     )
     _fit(loaded, steps=1)
+
+
+def _count_generator_calls(gan, monkeypatch):
+    """A list that grows by one at every call of the generator network."""
+    calls, call = [], gan.generator.call
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return call(*args, **kwargs)
+
+    monkeypatch.setattr(gan.generator, "call", counted)
+    return calls
+
+
+def test_the_lazy_r1_phase_neither_calls_the_generator_nor_draws_latents(monkeypatch):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), regularizers=[kerasgan.Regularize("r1", interval=2)])
+    calls = _count_generator_calls(gan, monkeypatch)
+    phase = gan.phases()[-1]
+    assert phase.name == "d_r1"
+    state = to_numpy([gan.seed_generator.state])
+    value, logs = phase.loss_fn(keras.ops.convert_to_tensor(random_images(8)), None)
+    assert calls == [] and to_numpy([value])[0] > 0 and set(logs) == {"r1"}
+    np.testing.assert_array_equal(to_numpy([gan.seed_generator.state])[0], state[0])
+    # A penalty that reads fakes (WGAN-GP) still draws them, through G.
+    gan.compile(**adam_pair(), regularizers=[kerasgan.Regularize("wgan_gp", interval=2)])
+    gan.phases()[-1].loss_fn(keras.ops.convert_to_tensor(random_images(8)), None)
+    assert len(calls) == 1
+
+
+def test_a_fit_with_lazy_r1_calls_the_generator_only_in_the_d_and_g_phases(monkeypatch):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), regularizers=[kerasgan.Regularize("r1", interval=2)],
+                run_eagerly=True)
+    calls = _count_generator_calls(gan, monkeypatch)
+    _fit(gan, steps=3)
+    assert int(gan.d_optimizer.iterations) == 3 + 2  # R1 ran at steps 0 and 2
+    assert len(calls) == 2 * 3  # one call for D's fakes and one for G's per step

@@ -149,16 +149,22 @@ class GAN(AdversarialModel, LatentToData):
             default = getattr(network, "regularized_variables", network.trainable_variables)
             return term(variables or default)
         if regularize.kind == "penalty":
-            fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels))
+            fake = None
+            if term.uses_fake:  # R1 reads real data only: no generator call for it
+                fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels))
             return term(lambda x: self.discriminate(x, labels, training=False), real,
                         fake, self.seed_generator)
-        latents = self.sample_latents(ops.shape(real)[0])
         shrunk = None if labels is None else term.shrink(labels)
-        return term(
-            lambda w: self.generator(self.generator_inputs(w, shrunk), training=False),
-            latents,
-            self.seed_generator,
-        )
+        synthesis, latents = self.regularized_synthesis(ops.shape(real)[0], shrunk)
+        return term(synthesis, latents, self.seed_generator)
+
+    def regularized_synthesis(self, batch_size, labels):
+        """`(synthesis, latents)`, what a generator regularizer (path length) is
+        called with: G as a function of its latents (labels closed over, inference
+        mode) and a batch of latents z. StyleGAN gives its synthesis network and ws."""
+        latents = self.sample_latents(batch_size)
+        return (lambda w: self.generator(self.generator_inputs(w, labels), training=False),
+                latents)
 
     def _attach_regularizers(self, regularizers):
         from kerasgan.engine.regularize import Regularize

@@ -329,6 +329,11 @@ class AdversarialModel(keras.Model):
             return backend.scale_loss_for_replicas(optimizer.scale_loss(loss)), logs
 
         _, logs, gradients = backend.value_and_grad(scaled_loss, variables)
+        # A variable the loss does not reach (D's output bias under R1) gets a zero
+        # gradient, as JAX gives: every backend then updates the optimizer's moments
+        # alike, and Keras does not warn of missing gradients.
+        gradients = [ops.zeros_like(v) if g is None else g
+                     for g, v in zip(gradients, variables)]
         # Before the update: on torch (eager) a wrong phase must not change weights.
         self._check_logs(phase, logs)
         backend.apply_gradients(optimizer, gradients, variables)

@@ -64,6 +64,7 @@ class R1Penalty(DiscriminatorPenalty):
 
     name = "r1"
     default_weight = 10.0
+    uses_fake = False  # the gradient at real data only: no generator call
 
     def __call__(self, critic, real, fake, seed_generator):
         gradient = backend.input_gradient(critic, real)

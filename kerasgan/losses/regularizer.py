@@ -90,12 +90,18 @@ class DiscriminatorPenalty(Regularizer):
       closes over labels and calls D with `training=False`), returning one score
       per example.
     - `real`, `fake`: batches of real and generated data of the same shape
-      (`fake` with its gradient stopped).
+      (`fake` with its gradient stopped). A penalty that reads real data only
+      (R1) sets the class attribute `uses_fake = False`: it is then called with
+      `fake=None`, and a phase of its own (lazy R1) does not run the generator.
     - `seed_generator`: a `keras.random.SeedGenerator` of the model for any
       random draw (WGAN-GP's interpolation coefficients).
 
     Returns the weighted penalty, a float32 scalar.
     """
+
+    #: Whether the penalty reads `fake`; when False the engine passes None and
+    #: draws no fakes for it.
+    uses_fake = True
 
 
 class GeneratorRegularizer(Regularizer):

@@ -110,8 +110,17 @@ def networks_only(gan):
     the parameters again); a preset needs the networks (G, D, EMA G) only.
     """
     copy = type(gan).from_config(gan.get_config())
-    copy.set_weights(gan.get_weights())
+    # State that `compile` adds (a regularizer's running mean, historical averages)
+    # is training state, not the networks': the uncompiled copy has none.
+    added = {id(v) for v in _compile_state(gan)}
+    copy.set_weights([w for v, w in zip(gan.weights, gan.get_weights()) if id(v) not in added])
     return copy
+
+
+def _compile_state(gan):
+    regularizers = getattr(gan, "regularizers", None) or ()
+    state = [v for r in regularizers for v in r.regularizer.variables]
+    return state + list(getattr(gan, "_historical_averages", None) or ())
 
 
 def save_preset(gan, directory, metadata=None, extra_files=()):

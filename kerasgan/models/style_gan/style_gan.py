@@ -175,27 +175,16 @@ class StyleGAN(GAN):
         loss = self._add_feature_matching(loss, real, fake, labels)
         return loss, {"g_loss": loss}
 
-    def _regularization(self, regularize, real, labels, variables=None):
-        """The path-length term is taken with respect to ws (the synthesis network's
-        input), not z; R1 as `GAN`'s. Both get `0 · Σ θ` over the network's
-        variables, as the reference's `gen_img * 0` and `real_logits * 0`: a lazy
-        phase's optimizer then gets a (zero) gradient for every variable it holds
-        (the output bias has none in R1, the biases of the toRGB layers none in
-        the path length), not a missing one."""
-        network = self.network(regularize.network)
-        if regularize.kind == "generator":
-            ws = self.training_ws(ops.shape(real)[0])
-            value = regularize.regularizer(
-                lambda w: self.generator.synthesis(w, training=False), ws,
-                self.seed_generator)
-        else:
-            value = super()._regularization(regularize, real, labels, variables)
-        zero = [ops.sum(ops.cast(v, "float32")) for v in network.trainable_variables]
-        return value + 0.0 * ops.sum(ops.stack(zero))
+    def regularized_synthesis(self, batch_size, labels):
+        """The path-length term is taken with respect to style-mixed ws (the synthesis
+        network's input), not z, as the reference."""
+        return (lambda w: self.generator.synthesis(w, training=False),
+                self.training_ws(batch_size))
 
     def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
-        """`GAN.fit`, refusing first array batches the discriminator's minibatch
-        standard deviation cannot split into groups of `mbstd_group_size`."""
+        """`GAN.fit`, refusing array batches the discriminator's minibatch standard
+        deviation cannot split into groups of `mbstd_group_size` before training (a
+        dataset's batches are checked by the layer at the first step)."""
         check_group_batches(x, batch_size, self.mbstd_group_size, "StyleGAN")
         return super().fit(x, y, batch_size, *args, **kwargs)
 
