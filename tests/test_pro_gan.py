@@ -222,7 +222,7 @@ def test_bad_arguments_are_refused_before_training():
     model = _model(ema_decay=None)
     with pytest.raises(ValueError, match="alpha must be in"):
         model.set_stage(1, alpha=1.5)
-    with pytest.raises(ValueError, match="multiples of 4"):
+    with pytest.raises(ValueError, match="a batch of 6 .* does not split. Use batches whose size is a multiple of 4"):
         model.fit(_images(12), batch_size=6, verbose=0)
     with pytest.raises(ValueError, match="stage_epochs must be a positive integer"):
         model.fit_progressive(_images(8), stage_epochs=0, batch_size=BATCH)

@@ -92,7 +92,7 @@ def check_group_batches(x, batch_size, group_size, model_name):
     if not hasattr(x, "shape"):
         return
     size = batch_size or 32  # fit()'s default
-    layer = MinibatchStdDev(group_size, name=f"{model_name}'s discriminator's mbstd")
+    layer = MinibatchStdDev(group_size, name="minibatch_std_dev")
     for batch in sorted({min(size, len(x)), len(x) % size or size}):
         layer.check_batch_size(
             batch, f"{model_name}.fit: {len(x)} examples in batches of {size} give a "
