@@ -98,7 +98,23 @@ def _policy(dtype):
     return None if dtype is None else keras.dtype_policies.get(dtype)
 
 
-class Network(keras.Model):
+class _NetworkConfig:
+    """The config keys every network has; a subclass's `get_config` returns
+    `{**self._base_config(), <its arguments>}` and `from_config` calls it with them."""
+
+    def _base_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Network(_NetworkConfig, keras.Model):
     """What every network class shares: keras-hub's functional-subclass pattern.
 
     A subclass's `__init__` builds the graph, calls `_init_functional`, then stores
@@ -111,16 +127,27 @@ class Network(keras.Model):
         if dtype is not None:
             self.dtype_policy = keras.dtype_policies.get(dtype)
 
-    def _base_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-        }
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+class SubclassedGenerator(_NetworkConfig, keras.Model):
+    """A generator from `(batch, latent_dim)` latents to `(batch, *data_shape)` images
+    written as a subclassed model, not a functional `Network`.
+
+    For generators called with more than z (StyleGAN2's synthesis network from ws,
+    ProGAN's stage and fade-in α): Keras turns every subclass of a class built
+    functionally into a functional class. A subclass sets `latent_dim` and
+    `data_shape`; this gives the shapes Keras asks of a model and the config keys.
+    """
+
+    @property
+    def output_shape(self):
+        return (None,) + tuple(self.data_shape)
+
+    @property
+    def input_shape(self):
+        return (None, self.latent_dim)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + tuple(self.data_shape)
 
 
 # ---------------------------------------------------------------------- generator

@@ -11,6 +11,7 @@ from kerasgan.layers.equalized import EqualizedConv2D
 from kerasgan.layers.equalized import EqualizedDense
 from kerasgan.layers.pixel_normalization import PixelNormalization
 from kerasgan.models import image_blocks
+from kerasgan.models.networks import SubclassedGenerator
 from kerasgan.models.style_gan.style_gan_generator import BASE_RESOLUTION
 from kerasgan.models.style_gan.style_gan_generator import channels_at
 from kerasgan.models.style_gan.style_gan_generator import resolutions
@@ -68,7 +69,7 @@ def conv(filters, kernel_size, dtype):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class ProGANGenerator(keras.Model):
+class ProGANGenerator(SubclassedGenerator):
     """z → images: the progressively grown generator of Karras et al. 2018.
 
     All resolutions' layers exist from the start (so the variables never change
@@ -164,23 +165,7 @@ class ProGANGenerator(keras.Model):
         """z → images at the full resolution (the complete network)."""
         return self.synthesize(z, self.num_stages - 1, training=training)
 
-    @property
-    def output_shape(self):
-        return (None,) + self.data_shape
-
-    @property
-    def input_shape(self):
-        return (None, self.latent_dim)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0],) + self.data_shape
-
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-                "latent_dim": self.latent_dim, "data_shape": self.data_shape,
-                "filters": self.filters, "max_filters": self.max_filters}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        return {**self._base_config(), "latent_dim": self.latent_dim,
+                "data_shape": self.data_shape, "filters": self.filters,
+                "max_filters": self.max_filters}

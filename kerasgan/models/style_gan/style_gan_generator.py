@@ -11,6 +11,7 @@ from kerasgan.layers.fir_resample import Upsample2D
 from kerasgan.layers.modulated_conv import ModulatedConv2D
 from kerasgan.layers.noise_injection import NoiseInjection
 from kerasgan.models import image_blocks
+from kerasgan.models.networks import SubclassedGenerator
 from kerasgan.models.style_gan.mapping_network import MappingNetwork
 
 BASE_RESOLUTION = 4  # the learned constant input is 4×4
@@ -42,7 +43,7 @@ def channels_at(resolution, data_shape, filters, max_filters):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class StyleGANGenerator(keras.Model):
+class StyleGANGenerator(SubclassedGenerator):
     """z → images: StyleGAN2's generator (configuration F, skip architecture).
 
     `mapping` (a `MappingNetwork`) maps z to w; w is broadcast to `num_ws` copies,
@@ -158,29 +159,10 @@ class StyleGANGenerator(keras.Model):
             return truncated
         return ops.concatenate([truncated[:, :cutoff], ws[:, cutoff:]], axis=1)
 
-    @property
-    def output_shape(self):
-        return (None,) + self.data_shape
-
-    @property
-    def input_shape(self):
-        return (None, self.latent_dim)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0],) + self.data_shape
-
-    # A subclassed model, not a functional `Network`: Keras turns every subclass of
-    # a class built functionally into a functional class, and the synthesis network
-    # is called with ws as well as z.
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "dtype": keras.dtype_policies.serialize(self.dtype_policy), "latent_dim": self.latent_dim,
+        return {**self._base_config(), "latent_dim": self.latent_dim,
                 "data_shape": self.data_shape, "w_dim": self.w_dim,
                 "mapping_layers": self.mapping_layers,
                 "mapping_lr_multiplier": self.mapping_lr_multiplier,
                 "filters": self.filters, "max_filters": self.max_filters,
                 "w_avg_beta": self.w_avg_beta}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
