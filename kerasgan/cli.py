@@ -12,6 +12,7 @@ import pathlib
 import re
 import sys
 
+from kerasgan import tf_logs
 from kerasgan.models import registry
 from kerasgan.version import __version__
 
@@ -625,7 +626,7 @@ def _switch_backend(backend, argv):
 
     if keras.backend.backend() == backend:
         return
-    env = dict(os.environ, KERAS_BACKEND=backend)
+    env = tf_logs.environment_for_child(dict(os.environ, KERAS_BACKEND=backend))
     os.execve(sys.executable, [sys.executable, "-m", "kerasgan.cli", *argv], env)
 
 

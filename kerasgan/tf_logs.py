@@ -28,6 +28,22 @@ _IMPORT_NOTICES = (
 )
 
 
+_level_set_here = False  # whether TF_CPP_MIN_LOG_LEVEL is ours, not the user's
+
+
+def environment_for_child(env):
+    """`env` for a kerasgan process this one starts (`--backend` re-executes the CLI).
+
+    Without the TF_CPP_MIN_LOG_LEVEL this module set: inherited, it would read as the
+    user's choice, and the child would leave TensorFlow's import notices in its
+    output; the child quiets TensorFlow itself. A level the user set is kept.
+    """
+    env = dict(env)
+    if _level_set_here:
+        env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    return env
+
+
 def quiet_tensorflow_logs():
     """Hides TensorFlow's C++ logs unless the user chose a level; call before TF loads.
 
@@ -35,9 +51,11 @@ def quiet_tensorflow_logs():
     prints while it is imported. Returns whether it did (False: the user's
     TF_CPP_MIN_LOG_LEVEL is kept, or TensorFlow is loaded already).
     """
+    global _level_set_here
     if "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
         return False
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    _level_set_here = True
     if not any(isinstance(f, _TensorFlowImportFilter) for f in sys.meta_path):
         sys.meta_path.insert(0, _TensorFlowImportFilter())
     return True
