@@ -214,15 +214,6 @@ class ProGAN(GAN):
             self.alpha.assign(ops.minimum(1.0, seen / float(self.fade_images)))
         super().after_step()
 
-    def regularize_phase(self, phase, loss, variables, batch):
-        """`GAN`'s terms, plus `0 · Σ θ`: the layers of the stages not yet reached
-        are outside this stage's graph; the zero term gives them a zero gradient on
-        every backend (JAX gives zeros, TF and torch none, which Keras warns about
-        and skips), so their optimizer state moves alike everywhere."""
-        loss, logs = super().regularize_phase(phase, loss, variables, batch)
-        total = ops.sum(ops.stack([ops.sum(ops.cast(v, "float32")) for v in variables]))
-        return loss + 0.0 * ops.cast(total, loss.dtype), logs
-
     def generate_fakes(self, batch_size, labels, training=True):
         latents = self.sample_latents(batch_size)
         return self.generator.synthesize(latents, self._stage, self._fade_alpha(), training)
