@@ -35,7 +35,12 @@ from conftest import require_real_fashion_mnist
 from conftest import subprocess_env
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+# docs/apps/*.md (the applications) run in the default suite: their snippets are small.
+PAGES = [
+    "README.md",
+    *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md")),
+    *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/apps/*.md")),
+]
 # One page per variant, each with the snippet that trains it: 15 to 20 minutes per
 # backend on 2 CPU cores (StyleGAN2's regularizer phases compile for minutes), so
 # they run with `-m slow` (`python scripts/run_tests.py -m slow tests/test_doc_snippets.py`).
