@@ -18,5 +18,9 @@ ZOO_PACKAGES = ["kerasgan._zoo"] + [
 setup(
     packages=[*find_packages(include=["kerasgan", "kerasgan.*"]), *ZOO_PACKAGES],
     package_dir={"kerasgan._zoo": "zoo"},
-    package_data={package: ZOO_FILES for package in ZOO_PACKAGES},
+    package_data={
+        # The registry of hosted entries (addresses and sha256 pins).
+        "kerasgan.zoo": ["hosted.json"],
+        **{package: ZOO_FILES for package in ZOO_PACKAGES},
+    },
 )

@@ -263,6 +263,7 @@ def test_a_wheel_install_ships_the_zoo(tmp_path):
     code = (
         "import kerasgan; root = kerasgan.zoo.zoo_root(); "
         "assert 'site' in str(root) and '_zoo' in str(root), root; "
+        "from kerasgan.zoo import hosted; assert hosted.REGISTRY.is_file(); "
         "gan = kerasgan.zoo.load('vanilla_gan_ring8'); "
         "kerasgan.metrics.get_extractor('fashion-mnist'); "
         "print(len(kerasgan.zoo.names()), gan.generate(2, seed=0).shape)"

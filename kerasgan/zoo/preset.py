@@ -174,7 +174,7 @@ def rehash_preset(directory, metadata=None, extra_files=()):
         metadata = read_metadata(directory)
     names = sorted({*REQUIRED, *metadata.get("files", {}), *extra_files})
     for name in names:
-        _check_file_name(name, directory)
+        check_file_name(name, directory)
     metadata = {
         **metadata,
         "files": {name: sha256_of(directory / name) for name in names},
@@ -183,7 +183,7 @@ def rehash_preset(directory, metadata=None, extra_files=()):
     return directory
 
 
-def _check_file_name(name, directory):
+def check_file_name(name, directory):
     if not FILE_NAME.match(name) or name == METADATA:
         raise PresetError(
             f"{directory / METADATA} lists the file name {name!r}; a preset's files "
@@ -217,7 +217,7 @@ def verify_preset(directory):
         if name not in files:
             raise PresetError(f"{directory / METADATA} records no sha256 for {name}.")
     for name, expected in files.items():
-        _check_file_name(name, directory)
+        check_file_name(name, directory)
         path = directory / name
         if path.is_symlink():
             # A link could point anywhere: hashing it would vouch for a file outside.

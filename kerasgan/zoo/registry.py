@@ -4,7 +4,12 @@ Accepted forms, tried in this order:
 1. a built-in name (`kerasgan.zoo.names()`), a folder of the installed zoo;
 2. a local preset folder (holding `metadata.json`);
 3. an `https://` (or `file://`) URL of a `.tar.gz`/`.zip` of a preset folder, with
-   its sha256: downloaded once into the kerasgan cache with `keras.utils.get_file`.
+   its sha256: downloaded once into the kerasgan cache with `keras.utils.get_file`;
+4. `hf://owner/name[@revision]`, a preset folder published as a Hugging Face
+   repository, with the sha256 of its `metadata.json` (which pins every other file).
+
+A name of the hosted registry (`kerasgan/zoo/hosted.json`) that is not installed
+resolves to its pinned address: its files are downloaded once, then read offline.
 """
 
 import fnmatch
@@ -19,16 +24,25 @@ from kerasgan.utils.storage import cache_dir
 from kerasgan.utils.storage import private_folder
 from kerasgan.utils.storage import zoo_root
 from kerasgan.zoo import archives
+from kerasgan.zoo import hosted
+from kerasgan.zoo import hub
 from kerasgan.zoo import preset as preset_lib
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 URL_SCHEMES = ("https://", "file://")
+# What `list()` shows of each entry.
+LISTED = ("variant", "dataset", "generator_parameters", "size_mb", "metrics")
 # Folders of the zoo that are not GAN entries.
 NOT_ENTRIES = ("classifiers",)
 
 
 def names():
-    """Names of the built-in entries, sorted."""
+    """Names of the zoo's entries (installed and hosted), sorted."""
+    return sorted({*installed_names(), *hosted.entries()})
+
+
+def installed_names():
+    """Names of the entries whose files are installed with the package."""
     root = zoo_root()
     if not root.is_dir():
         return []
@@ -43,7 +57,8 @@ def _accepted_forms():
     known = ", ".join(names()) or "(none installed)"
     return (
         "Pass a built-in name, a preset folder (written by `gan.save_to_preset`) or "
-        "an https:// URL of a .tar.gz/.zip preset with sha256=... Built-in names: "
+        "an https:// URL of a .tar.gz/.zip preset or an hf://owner/name repository, "
+        "with sha256=... Built-in names: "
         f"{known}."
     )
 
@@ -59,17 +74,20 @@ def resolve(preset, sha256=None):
         A `pathlib.Path` to the preset folder.
     """
     text = _checked_text(preset)
-    if text.startswith(URL_SCHEMES):
+    if text.startswith(URL_SCHEMES + (hub.SCHEME,)):
         return _download(text, sha256)
     if "://" in text:
         raise preset_lib.PresetError(
-            f"{text!r}: only https:// (and file://) URLs are accepted. "
-            + _accepted_forms()
+            f"{text!r}: only https:// (and file://) URLs and hf:// repositories are "
+            "accepted. " + _accepted_forms()
         )
     if NAME.match(text) and text not in NOT_ENTRIES:
         built_in = zoo_root() / text
         if _is_folder(built_in) and (built_in / preset_lib.METADATA).is_file():
             return built_in
+        record = hosted.get(text)
+        if record is not None:
+            return _download(record["url"], record["sha256"])
     folder = pathlib.Path(text).expanduser()
     if _is_folder(folder):
         return folder
@@ -103,17 +121,22 @@ def _shortened(text, limit=120):
 
 
 def _download(url, sha256):
-    """The preset folder of an archive at `url`, downloaded and extracted once.
+    """The preset folder at `url`, downloaded (and extracted) once.
 
-    The archive is checked against `sha256` by `keras.utils.get_file`; the folder it
-    is extracted into is used only while its files are exactly the archive's (a file
-    planted there, or a changed one, gets the folder extracted again).
+    An `hf://` repository is fetched file by file, its `metadata.json` checked against
+    `sha256` (see `kerasgan.zoo.hub`). An archive is checked against `sha256` by
+    `keras.utils.get_file`; the folder it is extracted into is used only while its
+    files are exactly the archive's (a file planted there, or a changed one, gets the
+    folder extracted again).
     """
     if not sha256 or not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
+        pinned = "its metadata.json's" if url.startswith(hub.SCHEME) else "its"
         raise preset_lib.PresetError(
-            f"Loading {url} needs its sha256 (64 hex digits): "
+            f"Loading {url} needs {pinned} sha256 (64 hex digits): "
             "kerasgan.zoo.load(url, sha256=...)."
         )
+    if url.startswith(hub.SCHEME):
+        return hub.download(url, sha256)
     folder = private_folder(cache_dir() / "zoo")
     archive = _fetch(url, sha256, folder)
     extracted = archives.extract_checked(archive, folder / f"{sha256[:16]}_preset")
@@ -213,7 +236,10 @@ def info(preset, sha256=None):
 
 
 def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
-    """The built-in entries: name, variant, dataset, parameters, size and metrics.
+    """The zoo's entries: name, variant, dataset, parameters, size and metrics.
+
+    Installed entries are described by their files; hosted ones not downloaded yet
+    by their record in the registry (nothing is downloaded to list them).
 
     Returns:
         A list of dicts, one per entry, sorted by name.
@@ -225,26 +251,33 @@ def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
         print(entry["name"], entry["variant"], entry["dataset"], entry["metrics"])
     ```
     """
-    entries = []
-    for name in names():
-        entry = info(name)
-        folder = pathlib.Path(entry["path"])
-        entries.append(
-            {
-                "name": name,
-                "variant": entry.get("variant"),
-                "dataset": entry.get("dataset"),
-                "generator_parameters": generator_parameters(
-                    entry.get("parameters", {}), entry["variant"]),
-                "size_mb": round(
-                    sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-                    / 2**20,
-                    1,
-                ),
-                "metrics": headline_metrics(entry.get("metrics")),
-            }
-        )
-    return entries
+    installed = set(installed_names())
+    return [
+        {"name": name, **(listed_fields(name) if name in installed else _hosted_fields(name))}
+        for name in names()
+    ]
+
+
+def _hosted_fields(name):
+    record = hosted.get(name)
+    return {key: record.get(key) for key in LISTED}
+
+
+def listed_fields(name):
+    """What `list()` shows of an installed entry (also what the hosted registry holds)."""
+    entry = info(name)
+    folder = pathlib.Path(entry["path"])
+    fields = {
+        "variant": entry.get("variant"),
+        "dataset": entry.get("dataset"),
+        "generator_parameters": generator_parameters(
+            entry.get("parameters", {}), entry["variant"]),
+        "size_mb": round(
+            sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20, 1
+        ),
+        "metrics": headline_metrics(entry.get("metrics")),
+    }
+    return {key: fields[key] for key in LISTED}
 
 
 def headline_metrics(metrics):

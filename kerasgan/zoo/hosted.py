@@ -1,0 +1,45 @@
+"""The registry of hosted zoo entries, shipped in the package as `hosted.json`.
+
+Each entry names where its preset folder is published (`hf://owner/name`, or an
+`https://` archive) and pins it: the sha256 of its `metadata.json` (hf://), or of the
+archive (https://). The weights themselves are not in the package: they are downloaded
+once, on first use, into the kerasgan cache. `scripts/publish_zoo.py` writes this file
+from the zoo's folders; docs/zoo.md says how an entry is published.
+"""
+
+import functools
+import json
+import pathlib
+
+REGISTRY = pathlib.Path(__file__).with_name("hosted.json")
+
+
+@functools.cache
+def entries():
+    """`{name: {"url": ..., "sha256": ..., "variant": ..., ...}}` of the hosted entries."""
+    if not REGISTRY.is_file():
+        return {}
+    return json.loads(REGISTRY.read_text())
+
+
+def get(name):
+    """The registry record of `name`, or None."""
+    return entries().get(name)
+
+
+def record_for(name, url):
+    """The registry record of the installed entry `name`, published at `url` (hf://).
+
+    Pins the sha256 of its `metadata.json`, which holds every other file's sha256,
+    and keeps what `kerasgan.zoo.list()` shows, so listing downloads nothing.
+    """
+    # Imported here: the registry module imports this one.
+    from kerasgan.utils.storage import sha256_of
+    from kerasgan.zoo import registry
+
+    folder = registry.resolve(name)
+    return {
+        "url": url,
+        "sha256": sha256_of(folder / "metadata.json"),
+        **registry.listed_fields(name),
+    }
