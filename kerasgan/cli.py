@@ -352,8 +352,9 @@ def _export_parser(subparsers):
         "export",
         "export a generator to ONNX, a SavedModel or TFLite",
         "Export the generator of RUN/model.keras or a zoo entry (latents, and labels "
-        "for class-conditional models → images in [-1, 1], as generate_from_latents) "
-        "with Keras's exporters. Formats per backend: docs/export.md.",
+        "for class-conditional models → images in [-1, 1], as generate_from_latents; "
+        "for Pix2Pix, CycleGAN and SRGAN, images → images, as translate) with "
+        "Keras's exporters. Formats per backend: docs/export.md.",
     )
     _add_model_argument(parser)
     parser.add_argument("--format", choices=("onnx", "savedmodel", "tflite"),
@@ -365,6 +366,8 @@ def _export_parser(subparsers):
     parser.add_argument(
         "--no-ema", action="store_true", help="export the raw generator, not its EMA"
     )
+    parser.add_argument("--direction", choices=("a_to_b", "b_to_a"),
+                        help="CycleGAN's direction (default a_to_b)")
     parser.set_defaults(run=_run_export)
 
 
@@ -524,13 +527,15 @@ def _run_export(args):
     from kerasgan import export
 
     model = load_run(args.run_dir)
+    if args.direction is not None and not export.is_translator(model):
+        raise UsageError(f"--direction is for CycleGAN, not {type(model).__name__}.")
     try:
         export.check_exportable(model, args.format)
     except NotImplementedError as error:
         raise Unavailable(str(error)) from None
     export.export_generator(model, args.out, args.format, ema=not args.no_ema,
-                            batch_size=args.batch_size)
-    inputs = ", ".join(name for name, _, _ in model.generation_inputs())
+                            batch_size=args.batch_size, direction=args.direction)
+    inputs = ", ".join(name for name, _, _ in export.exported_inputs(model, args.direction))
     print(f"wrote {args.out} ({args.format}; inputs {inputs}; backend "
           f"{keras.backend.backend()})")
     return OK
