@@ -16,7 +16,7 @@ tests/test_export.py on this project's CI):
 | backend    | onnx                      | savedmodel            | tflite              |
 |------------|---------------------------|-----------------------|---------------------|
 | tensorflow | ✓ (tf2onnx)               | ✓                     | ✓                   |
-| jax        | needs `jax2onnx` (untested) | ✓ (jax2tf)          | not in Keras        |
+| jax        | ✓ (jax2onnx)              | ✓ (jax2tf)            | not in Keras        |
 | torch      | ✓ (torch.onnx)            | no (Keras needs torch_xla) | no (Keras needs litert-torch) |
 
 Weights are the same on every backend, so the simplest route to any format is
@@ -127,7 +127,8 @@ def check_exportable(model, format, backend=None):
         raise ImportError(
             f"Exporting format={format!r} on the {backend} backend needs "
             f"{', '.join(missing)}: pip install {' '.join(missing)} "
-            "(kerasgan[export] installs tf2onnx, onnxscript, onnx and onnxruntime).")
+            "(kerasgan[export] installs tf2onnx, onnxscript, onnx and onnxruntime; "
+            "kerasgan[export-jax] adds jax2onnx).")
 
 
 def _importable(name):

@@ -12,10 +12,9 @@ from kerasgan import export
 from kerasgan.testing import harness
 
 BACKEND = keras.backend.backend()
-# The formats each backend writes (kerasgan.export.SUPPORTED), less JAX's ONNX, which
-# needs jax2onnx (not installed by kerasgan[export]).
-TESTED = {"tensorflow": ("onnx", "savedmodel", "tflite"), "jax": ("savedmodel",),
-          "torch": ("onnx",)}[BACKEND]
+# The formats each backend writes (kerasgan.export.SUPPORTED; JAX's ONNX with
+# kerasgan[export-jax]).
+TESTED = export.SUPPORTED[BACKEND]
 # (entry, direction) of the image translators; SRGAN's input size differs from its
 # training patches (any size, except in TFLite).
 TRANSLATORS = [("cycle_gan_sneaker2boot", "a_to_b"), ("cycle_gan_sneaker2boot", "b_to_a"),
@@ -24,9 +23,22 @@ TRANSLATORS = [("cycle_gan_sneaker2boot", "a_to_b"), ("cycle_gan_sneaker2boot", 
 NOT_EXPORTED = ("stack_gan_fashion_mnist",)  # text-conditioned
 EXPORTABLE = [n for n in kerasgan.zoo.names()
               if n not in NOT_EXPORTED and n not in dict(TRANSLATORS)]
-# The default run: BatchNorm (DCGAN), labels (conditional GAN), a translator (Pix2Pix);
-# all with -m slow.
-FAST = ("dcgan_fashion_mnist", "conditional_gan_fashion_mnist", "pix2pix_edges2fashion")
+# The default run: BatchNorm (DCGAN) in every format; labels (conditional GAN) and a
+# translator (Pix2Pix) in the backend's quickest format (jax2onnx takes about a minute
+# a model); everything with -m slow.
+QUICKEST = {"tensorflow": "savedmodel", "jax": "savedmodel", "torch": "onnx"}[BACKEND]
+
+
+def fast(name, format):
+    return name == "dcgan_fashion_mnist" or (
+        name in ("conditional_gan_fashion_mnist", "pix2pix_edges2fashion")
+        and format == QUICKEST)
+
+
+def cases(names, formats):
+    """(name, ..., format) parameters, those not `fast` marked slow."""
+    return [case if fast(case[0], case[-1]) else pytest.param(*case, marks=pytest.mark.slow)
+            for case in ((*name, f) for name in names for f in formats)]
 
 
 def inputs_for(model, n=3, seed=0):
@@ -70,11 +82,7 @@ def exported_and_expected(model, tmp_path, format, ema=True, **options):
     return run_exported(path, format, arrays), arrays
 
 
-@pytest.mark.parametrize("format", TESTED)
-@pytest.mark.parametrize("name", [
-    name if name in FAST else pytest.param(name, marks=pytest.mark.slow)
-    for name in EXPORTABLE
-])
+@pytest.mark.parametrize("name,format", cases([(n,) for n in EXPORTABLE], TESTED))
 def test_exported_zoo_generator_equals_generate_from_latents(name, format, tmp_path):
     model = kerasgan.zoo.load(name)
     out, arrays = exported_and_expected(model, tmp_path, format)
@@ -93,11 +101,7 @@ def translator_inputs(model, direction, format, n=3):
     return np.random.default_rng(0).uniform(-1, 1, (n, *shape)).astype("float32")
 
 
-@pytest.mark.parametrize("format", TESTED)
-@pytest.mark.parametrize("name,direction", [
-    (name, d) if name in FAST else pytest.param(name, d, marks=pytest.mark.slow)
-    for name, d in TRANSLATORS
-])
+@pytest.mark.parametrize("name,direction,format", cases(TRANSLATORS, TESTED))
 def test_exported_zoo_translator_equals_translate(name, direction, format, tmp_path):
     model = kerasgan.zoo.load(name)
     suffix = {"onnx": ".onnx", "savedmodel": "", "tflite": ".tflite"}[format]
