@@ -280,3 +280,29 @@ def test_a_compiled_model_with_a_path_length_mean_saves_as_a_preset(trained, tmp
     loaded = kerasgan.zoo.load(str(tmp_path / "preset"))
     np.testing.assert_allclose(loaded.generate(2, seed=0, truncation_psi=0.5),
                                model.generate(2, seed=0, truncation_psi=0.5), atol=1e-6)
+
+
+class BlankAugment(kerasgan.layers.DiffAugment):
+    """An augmentation that turns every image into zeros: a D that sees only its output
+    cannot tell real from fake, and G gets nothing through it."""
+
+    def __call__(self, images, seed):
+        return ops.zeros_like(images)
+
+
+@pytest.mark.parametrize("augment", [None, BlankAugment("color")], ids=["none", "blank"])
+def test_both_phases_show_d_the_augmented_images(augment):
+    model = kerasgan.models.StyleGAN(**BARE)
+    model.compile(augment=augment)
+    real = random_images(4, shape=BARE["data_shape"])
+    _, logs = model.discriminator_loss(real, None)
+    d_real, d_fake = (float(ops.convert_to_numpy(logs[k])) for k in ("d_real", "d_fake"))
+    g_loss, _ = model.generator_loss(real, None)
+    on_zeros = model.adversarial_loss.generator_loss(
+        model.discriminator(ops.zeros_like(real), training=True))
+    blanked = np.isclose(float(ops.convert_to_numpy(g_loss)),
+                         float(ops.convert_to_numpy(on_zeros)), atol=1e-6)
+    if augment is None:  # D tells the two apart, G's loss is that of its own fakes
+        assert abs(d_real - d_fake) > 1e-6 and not blanked
+    else:  # both phases went through the augmentation
+        assert d_real == pytest.approx(d_fake, abs=1e-6) and blanked
