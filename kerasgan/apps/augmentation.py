@@ -419,11 +419,11 @@ def generate_labelled(generator, n, counts=None, seed=0):
 
 # ----------------------------------------------------------------------------- TSTR
 def small_classifier(input_shape=(28, 28, 1), num_classes=10):
-    """The fixed small CNN `tstr` and the augmentation table train (~21k weights).
+    """The fixed small CNN `tstr` and the augmentation table train.
 
-    Two stride-2 3×3 convolutions (16 and 32 filters, ReLU), global average pooling
-    after a third (64 filters), and a softmax layer: small enough to train on a CPU
-    in seconds per epoch.
+    Two stride-2 3×3 convolutions (16 and 32 filters, ReLU) and a softmax layer on
+    the flattened features: about 20k weights on 28×28 images, a few milliseconds
+    per batch on one CPU core.
 
     Args:
         input_shape: one image's shape.
@@ -438,8 +438,7 @@ def small_classifier(input_shape=(28, 28, 1), num_classes=10):
             keras.Input(input_shape),
             layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
             layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-            layers.Conv2D(64, 3, padding="same", activation="relu"),
-            layers.GlobalAveragePooling2D(),
+            layers.Flatten(),
             layers.Dense(num_classes, activation="softmax"),
         ],
         name="small_classifier",
@@ -462,22 +461,31 @@ def train_and_test(train_ds, test_images, test_labels, seed=0, epochs=1,
     Returns:
         The test accuracy, a float in [0, 1].
     """
+    predicted = train_and_predict(train_ds, test_images, int(np.max(test_labels)) + 1,
+                                  seed, epochs, steps_per_epoch, learning_rate)
+    return float(np.mean(predicted == np.asarray(test_labels)))
+
+
+def train_and_predict(train_ds, test_images, num_classes, seed=0, epochs=1,
+                      steps_per_epoch=None, learning_rate=2e-3):
+    """Trains a fresh `small_classifier` on `train_ds`; its classes for `test_images`.
+
+    Arguments as `train_and_test`; returns an int array of predicted classes.
+    """
     keras.utils.set_random_seed(seed)
-    classifier = small_classifier(test_images.shape[1:], int(np.max(test_labels)) + 1)
+    classifier = small_classifier(test_images.shape[1:], num_classes)
     classifier.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
     )
     classifier.fit(train_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
     # Called directly, not with predict(): one more compiled function costs more than
     # the 10 forward passes of a 10k test set on every backend.
-    correct = 0
-    for start in range(0, len(test_images), 1000):
-        scores = classifier(test_images[start : start + 1000], training=False)
-        predicted = np.argmax(keras.ops.convert_to_numpy(scores), axis=-1)
-        correct += int(np.sum(predicted == test_labels[start : start + 1000]))
-    return correct / len(test_images)
+    batches = [
+        keras.ops.convert_to_numpy(classifier(test_images[i : i + 1000], training=False))
+        for i in range(0, len(test_images), 1000)
+    ]
+    return np.argmax(np.concatenate(batches), axis=-1)
 
 
 def numpy_dataset(images, labels, batch_size=128, seed=0, repeat=False):
