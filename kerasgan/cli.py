@@ -1,4 +1,4 @@
-"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo, export.
+"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo, export, augment.
 
 Keras reads KERAS_BACKEND once, at import, and importing kerasgan imports Keras; when
 `--backend` names another backend than the one loaded, the command re-executes itself
@@ -371,6 +371,33 @@ def _export_parser(subparsers):
     parser.set_defaults(run=_run_export)
 
 
+def _augment_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "augment",
+        "write a real + synthetic (class-conditional GAN) dataset to a .npz",
+        "Mix one epoch of a labelled dataset with samples of a class-conditional GAN "
+        "(RUN/model.keras or a zoo entry), as kerasgan.apps.augment: every batch holds "
+        "round(ratio * batch size) synthetic examples after its real ones. Writes "
+        "OUT.npz with x (uint8 images, 0-255), y (labels) and synthetic (True for "
+        "generated rows). docs/apps/augmentation.md.",
+    )
+    _add_model_argument(parser)
+    parser.add_argument("--dataset", required=True, help="a labelled dataset name")
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--ratio", type=float, default=0.5,
+                        help="the fraction of synthetic examples, in [0, 1)")
+    parser.add_argument("--labels", choices=("balanced", "match"), default="balanced",
+                        help="synthetic classes: balance the mixed data's classes, or "
+                        "follow the real class distribution")
+    parser.add_argument("--limit", type=_positive_int,
+                        help="use only the first LIMIT real examples")
+    parser.add_argument("--batch-size", type=_positive_int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True, help="the .npz file to write")
+    parser.set_defaults(run=_run_augment)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kerasgan",
@@ -388,6 +415,7 @@ def build_parser():
         _upscale_parser,
         _zoo_parser,
         _export_parser,
+        _augment_parser,
     ):
         add(subparsers)
     return parser
@@ -538,6 +566,37 @@ def _run_export(args):
     inputs = ", ".join(name for name, _, _ in export.exported_inputs(model, args.direction))
     print(f"wrote {args.out} ({args.format}; inputs {inputs}; backend "
           f"{keras.backend.backend()})")
+    return OK
+
+
+def _run_augment(args):
+    import keras
+    import numpy as np
+
+    from kerasgan import data
+    from kerasgan.apps import augmentation
+    from kerasgan.utils.files import atomic_path
+    from kerasgan.utils.images import to_uint8
+
+    if not args.out.endswith(".npz"):
+        raise UsageError(f"--out must name a .npz file; got {args.out}")
+    gan = load_run(args.run_dir)
+    x, y = data.load_numpy(args.dataset, split=args.split)
+    if y is None:
+        raise UsageError(f"{args.dataset} has no labels; augment needs labelled data.")
+    if args.limit:
+        x, y = x[: args.limit], y[: args.limit]
+    mixed, plan = augmentation.augment(
+        (x, y), gan, ratio=args.ratio, labels=args.labels, batch_size=args.batch_size,
+        seed=args.seed, return_plan=True,
+    )
+    images, labels = zip(*mixed.as_numpy_iterator())
+    synthetic = np.tile(np.arange(plan.batch_size) >= plan.real_per_batch, plan.batches)
+    with atomic_path(args.out) as tmp, open(tmp, "wb") as file:
+        np.savez_compressed(file, x=to_uint8(np.concatenate(images)),
+                            y=np.concatenate(labels), synthetic=synthetic)
+    print(f"wrote {args.out}: {len(synthetic)} examples, {int(synthetic.sum())} "
+          f"synthetic (backend {keras.backend.backend()})")
     return OK
 
 
