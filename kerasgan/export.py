@@ -8,7 +8,7 @@ images in [-1, 1], exactly what `generate_from_latents` returns. For an image
 translator (Pix2Pix, CycleGAN in either direction, SRGAN/SRResNet) it is the network
 `translate` runs: images in [-1, 1] in, images out, as `translate` returns them
 (SRGAN's fully convolutional generator keeps any input size, except in TFLite).
-The text-conditioned StackGAN is not exported. See docs/export.md.
+StackGAN's takes its `latents_for` noise and caption token ids. See docs/export.md.
 
 Which formats each Keras backend can write (Keras 3.15; "✓" tested by
 tests/test_export.py on this project's CI):
@@ -112,9 +112,11 @@ def check_exportable(model, format, backend=None):
     if not (hasattr(model, "generation_function") or is_translator(model)):
         raise NotImplementedError(
             f"{type(model).__name__} has neither a latent-to-image generation function "
-            "nor an image translator to export (the text-conditioned StackGAN is not "
-            "supported yet); export_generator takes the latent-to-image models and "
-            "the image translators of kerasgan.models.")
+            "nor an image translator to export; export_generator takes the "
+            "generators and the image translators of kerasgan.models.")
+    limit = getattr(model, "export_limits", {}).get(format)
+    if limit:
+        raise NotImplementedError(f"{type(model).__name__} does not export to {format}: {limit}")
     if format not in SUPPORTED[backend]:
         able = [b for b, formats in SUPPORTED.items() if format in formats]
         raise NotImplementedError(
@@ -160,7 +162,9 @@ def export_generator(model, path, format="onnx", ema=True, batch_size=None,
 
     Inputs of the exported function, in order: `latents` float32
     `(batch, latent_dim)` (LAPGAN: `(batch, noise_size)`; AAEs: `codes`), then for
-    class-conditional models `labels` int32 `(batch,)`. Output: float32 images
+    class-conditional models `labels` int32 `(batch,)` (StackGAN: `latents` is its
+    `latents_for` noise `[z, ε₁, ε₂]`, then `captions`, int32 token ids
+    `(batch, MAX_TOKENS)` of `kerasgan.data.captions`). Output: float32 images
     `(batch,) + data_shape` in [-1, 1]. A translator's input is `images` float32
     `(batch, h, w, c)` in [-1, 1] (SRGAN: any h and w, except in TFLite, where they are
     those of its training patches).

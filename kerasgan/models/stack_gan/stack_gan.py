@@ -356,20 +356,47 @@ class StackGAN(AdversarialModel, LatentToData):
         if len(noise) != len(tokens):
             raise ValueError(f"{len(tokens)} captions but noise for {len(noise)} samples.")
         batch_size = count_argument(batch_size, "batch_size")
-        parts = [self.latent_dim, self.latent_dim + self.condition_dim]
-        z, eps_1, eps_2 = np.split(np.asarray(noise, "float32"), parts, axis=1)
 
-        def draw(tokens, z, eps_1, eps_2):
-            embedding = self.embed(tokens)
-            c1 = self.condition(1, embedding, eps_1, training=False)[0]
-            images = [self._sampler("generator_1")([z, c1], training=False)]
-            if stage == 2:
-                c2 = self.condition(2, embedding, eps_2, training=False)[0]
-                images.append(self._sampler("generator_2")([images[0], c2], training=False))
-            return images
+        def draw(tokens, noise):
+            return self._stages(tokens, noise, stage, self._sampler)
 
         key = ("draw", stage, self.ema_network_names)
-        return inference.run_batches(self, key, draw, [tokens, z, eps_1, eps_2], batch_size)
+        return inference.run_batches(self, key, draw,
+                                     [tokens, np.asarray(noise, "float32")], batch_size)
+
+    def _stages(self, tokens, noise, stage, network):
+        """The images of stages 1..`stage` for token ids and `latents_for` noise,
+        reading each network through `network(name)`."""
+        z = noise[:, :self.latent_dim]
+        eps_1 = noise[:, self.latent_dim:self.latent_dim + self.condition_dim]
+        eps_2 = noise[:, self.latent_dim + self.condition_dim:]
+        embedding = self.embed(tokens)
+        c1 = self.condition(1, embedding, eps_1, training=False)[0]
+        images = [network("generator_1")([z, c1], training=False)]
+        if stage == 2:
+            c2 = self.condition(2, embedding, eps_2, training=False)[0]
+            images.append(network("generator_2")([images[0], c2], training=False))
+        return images
+
+    def generation_inputs(self):
+        """The exported function's inputs: `latents_for` noise, then caption token ids."""
+        return [("latents", (self.latent_dim + 2 * self.condition_dim,), "float32"),
+                ("captions", (captions_lib.MAX_TOKENS,), "int32")]
+
+    def generation_function(self, ema=True):
+        """`(fn, inputs, networks)` of the current stage, as `GAN.generation_function`:
+        `fn(noise, tokens)` gives what `generate_from_latents(noise, captions=tokens)`
+        does (what `kerasgan.export` saves)."""
+        network = self._sampler if ema else self.network
+
+        def draw(noise, tokens):
+            return self._stages(tokens, noise, self.stage, network)[-1]
+
+        stages = range(1, self.stage + 1)
+        networks = [self.text_encoder,
+                    *(self.network(f"conditioning_{k}") for k in stages),
+                    *(network(f"generator_{k}") for k in stages)]
+        return draw, self.generation_inputs(), networks
 
     # ------------------------------------------------------------------ config
     def get_config(self):

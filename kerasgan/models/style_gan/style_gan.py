@@ -112,6 +112,11 @@ class StyleGAN(GAN):
         self.pl_weight, self.pl_interval = float(pl_weight), int(pl_interval)
         self.mbstd_group_size = int(mbstd_group_size)
 
+    # Formats kerasgan.export refuses, and why (measured: TFLite's interpreter fails).
+    export_limits = {
+        "tflite": "its FIR resampling pads with an op TFLite's builtin interpreter lacks "
+                  "(FlexPad, which needs the Flex delegate); export onnx or savedmodel."}
+
     @property
     def num_ws(self):
         """The number of style inputs of the synthesis network (`2·log2(size) - 2`)."""
