@@ -6,6 +6,7 @@ from kerasgan import tf_logs
 
 tf_logs.quiet_tensorflow_logs()
 
+from kerasgan import apps
 from kerasgan import backend
 from kerasgan import callbacks
 from kerasgan import data

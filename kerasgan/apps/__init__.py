@@ -7,3 +7,10 @@ Each application is an API here, a `kerasgan` CLI verb and a page in docs/apps/:
 - `invert`, `interpolate`, `edit`: latent inversion and editing (docs/apps/inversion.md);
 - `finetune`: a zoo model adapted to a new domain with few images (docs/apps/finetune.md).
 """
+
+from kerasgan.apps.inversion import class_directions
+from kerasgan.apps.inversion import edit
+from kerasgan.apps.inversion import interpolate
+from kerasgan.apps.inversion import invert
+from kerasgan.apps.inversion import label_latents
+from kerasgan.apps.inversion import train_encoder

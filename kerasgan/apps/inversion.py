@@ -496,3 +496,50 @@ def edit(gan, z, direction, strengths, labels=None):
         labels = np.repeat(np.asarray(labels, "int32").reshape(-1), len(strengths))
     images = gan.generate_from_latents(flat, labels=labels)
     return images.reshape((len(z), len(strengths)) + images.shape[1:])
+
+
+# ------------------------------------------------------------------ files
+def read_images(source, data_shape):
+    """Images for `invert` from a file: a `.npy` array, an image file or a folder.
+
+    A `.npy` array `(n, h, w, c)` is taken as is when float (it must lie in [-1, 1])
+    and scaled from [0, 255] when uint8; image files are fitted to `data_shape`
+    (cover and crop) and scaled to [-1, 1].
+    """
+    import pathlib
+
+    from kerasgan.translate_images import input_paths
+    from kerasgan.data.folder import decode_image
+
+    source = pathlib.Path(source)
+    if source.suffix.lower() == ".npy":
+        if not source.is_file():
+            raise ValueError(f"{source} does not exist.")
+        array = np.load(source)
+        if array.dtype == np.uint8:
+            return array.astype("float32") / 127.5 - 1.0
+        return np.asarray(array, "float32")
+    height, width, channels = data_shape
+    return np.stack([
+        decode_image(str(path), (height, width), channels).astype("float32") / 127.5 - 1.0
+        for path in input_paths(source)
+    ])
+
+
+def save_comparison(originals, reconstructions, path, scale=2):
+    """A PNG: originals in the first row(s), their reconstructions below, 8 a row."""
+    from kerasgan.utils.images import image_grid
+    from kerasgan.utils.images import save_png
+
+    rows = []
+    for first in range(0, len(originals), 8):
+        rows += [_padded_row(originals[first:first + 8]),
+                 _padded_row(reconstructions[first:first + 8])]
+    return save_png(image_grid(np.concatenate(rows), columns=8), path, scale=scale)
+
+
+def _padded_row(images, columns=8):
+    # A short last row is filled with black (-1) images so that pairs stay aligned.
+    missing = columns - len(images)
+    pad = np.full((missing,) + images.shape[1:], -1.0, "float32")
+    return np.concatenate([images, pad]) if missing else images
