@@ -15,8 +15,10 @@
 docs/apps/inversion.md shows them on the zoo's DCGAN, with a measured table.
 """
 
-import numpy as np
+import json
+
 import keras
+import numpy as np
 from keras import ops
 
 from kerasgan import backend
@@ -78,6 +80,22 @@ def _positive(value, name):
 
 
 # ------------------------------------------------------------ perceptual term
+def check_perceptual(gan, classifier="fashion-mnist"):
+    """Refuses a perceptual classifier that cannot read `gan`'s images (reads only
+    its config: cheap, before anything is built or optimised)."""
+    if isinstance(classifier, keras.Model):
+        return
+    name = domain_classifier.classifier_name(classifier)
+    config = json.loads((domain_classifier.zoo_dir() / name / "config.json").read_text())
+    expected = tuple(config["architecture"]["input_shape"])
+    if tuple(gan.data_shape) != expected:
+        raise ValueError(
+            f"The perceptual distance uses the {name} classifier, which reads "
+            f"{expected} images; this model draws {tuple(gan.data_shape)}. Use "
+            "distance='pixel', or pass feature_network=<a keras.Model of your images>."
+        )
+
+
 def perceptual_network(gan, classifier="fashion-mnist"):
     """The features of the perceptual distance: a shipped domain classifier's activations.
 
@@ -91,16 +109,10 @@ def perceptual_network(gan, classifier="fashion-mnist"):
         A `keras.Model` from images to the ReLU activations of its three convolutions
         and its 128-d embedding.
     """
+    check_perceptual(gan, classifier)
     if isinstance(classifier, keras.Model):
         return classifier
     model, config = domain_classifier.load_classifier(classifier)
-    expected = tuple(config["architecture"]["input_shape"])
-    if tuple(gan.data_shape) != expected:
-        raise ValueError(
-            f"The perceptual distance uses the {config['name']} classifier, which reads "
-            f"{expected} images; this model draws {tuple(gan.data_shape)}. Use "
-            "distance='pixel', or pass feature_network=<a keras.Model of your images>."
-        )
     layers = [layer for layer in model.layers if isinstance(layer, keras.layers.ReLU)]
     outputs = [layer.output for layer in layers]
     outputs.append(model.get_layer(domain_classifier.FEATURE_LAYER).output)
@@ -353,11 +365,12 @@ def invert(gan, images, steps=500, labels=None, start="random",
     if distance not in DISTANCES:
         raise ValueError(f"distance must be one of {DISTANCES}; got {distance!r}.")
     labels = gan.check_labels(labels, len(images))
-    features = None
-    if distance == "pixel+perceptual":
+    perceptual = distance == "pixel+perceptual"
+    if perceptual:
         perceptual_weight = _positive(perceptual_weight, "perceptual_weight")
-        features = perceptual_network(gan, feature_network)
+        check_perceptual(gan, feature_network)
     latents = _initial_latents(gan, images, start, seed)
+    features = perceptual_network(gan, feature_network) if perceptual else None
     chunks = []
     for first in range(0, len(images), batch_size):
         part = slice(first, first + batch_size)
