@@ -386,7 +386,7 @@ def _invert_parser(subparsers):
                         help="random latents, or a small encoder trained on G(z) -> z")
     parser.add_argument("--distance", choices=("pixel", "pixel+perceptual"),
                         default="pixel+perceptual")
-    parser.add_argument("--learning-rate", type=_positive_float, default=0.05)
+    parser.add_argument("--learning-rate", type=_positive_float, default=0.1)
     parser.add_argument("--labels", type=int, nargs="+",
                         help="class labels, one per image (conditional models)")
     parser.add_argument("--seed", type=int, default=0)

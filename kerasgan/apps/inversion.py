@@ -316,7 +316,7 @@ def _initial_latents(gan, images, start, seed):
 
 
 def invert(gan, images, steps=500, labels=None, start="random",
-           distance="pixel+perceptual", learning_rate=0.05, perceptual_weight=1.0,
+           distance="pixel+perceptual", learning_rate=0.1, perceptual_weight=1.0,
            feature_network="fashion-mnist", batch_size=256, seed=0, verbose=0):
     """Finds latents `z` whose generated images `G(z)` match `images`.
 
