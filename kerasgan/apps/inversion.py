@@ -386,9 +386,12 @@ def _optimise(gan, targets, latents, labels, features, perceptual_weight, steps,
               learning_rate, verbose):
     model = LatentOptimization(gan, targets, latents, labels, features, perceptual_weight)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    # One dummy batch per step: the targets live in the model.
-    model.fit(np.zeros((steps, 1), "float32"), batch_size=1, epochs=1, shuffle=False,
-              verbose=verbose)
+    # One dummy batch per step: the targets live in the model. JAX empties every
+    # variable the step reads (the GAN's generator's too) while fit runs: an error
+    # must not leave the user's model without weights.
+    with backend.variables_kept_on_error(model):
+        model.fit(np.zeros((steps, 1), "float32"), batch_size=1, epochs=1,
+                  shuffle=False, verbose=verbose)
     return np.asarray(ops.convert_to_numpy(model.latents), "float32")
 
 
