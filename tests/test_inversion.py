@@ -93,6 +93,21 @@ def test_class_directions_and_edits():
     assert np.abs(grid[:, 2] - grid[:, 0]).max() > 1e-4
 
 
+def test_conditional_models_invert_with_labels_and_refuse_without():
+    gan = kerasgan.models.ConditionalGAN(num_classes=3, latent_dim=4, data_shape=(28, 28, 1),
+                                         g_filters=4, d_filters=4, seed=0)
+    labels = np.array([0, 2], "int32")
+    targets = gan.generate_from_latents(gan.latents_for(2, 3), labels=labels)
+    with pytest.raises(ValueError, match="labels"):
+        kerasgan.apps.invert(gan, targets, steps=2)
+    start = gan.latents_for(2, 0)
+    latents = kerasgan.apps.invert(gan, targets, steps=40, labels=labels, start=start,
+                                   distance="pixel")
+    before = inversion.reconstruction_errors(gan, targets, start, labels=labels)
+    after = inversion.reconstruction_errors(gan, targets, latents, labels=labels)
+    assert np.all(after < 0.5 * before), (before, after)
+
+
 def test_bad_input_is_refused_before_optimising(gan):
     _, targets = known_targets(gan, n=2)
     cases = [
