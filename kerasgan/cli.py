@@ -1,4 +1,5 @@
-"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo, export, augment.
+"""The `kerasgan` command line: train, sample, interpolate, evaluate, zoo, export, augment,
+invert, anomaly, finetune.
 
 Keras reads KERAS_BACKEND once, at import, and importing kerasgan imports Keras; when
 `--backend` names another backend than the one loaded, the command re-executes itself
@@ -396,6 +397,30 @@ def _augment_parser(subparsers):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="the .npz file to write")
     parser.set_defaults(run=_run_augment)
+def _invert_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "invert",
+        "find the latents of real images (GAN inversion)",
+        "Optimise latents so that the generator of a zoo entry or RUN/model.keras "
+        "reproduces the given images (an image file, a folder of images, or a .npy "
+        "array (n, h, w, c) in [-1, 1] or uint8). Writes OUT/latents.npy, "
+        "OUT/reconstructions.npy and OUT/reconstructions.png (originals above, "
+        "reconstructions below). See docs/apps/inversion.md.",
+    )
+    _add_model_argument(parser)
+    parser.add_argument("images", help="an image file, a folder of images or a .npy file")
+    parser.add_argument("--steps", type=_positive_int, default=500)
+    parser.add_argument("--start", choices=("random", "encoder"), default="random",
+                        help="random latents, or a small encoder trained on G(z) -> z")
+    parser.add_argument("--distance", choices=("pixel", "pixel+perceptual"),
+                        default="pixel+perceptual")
+    parser.add_argument("--learning-rate", type=_positive_float, default=0.1)
+    parser.add_argument("--labels", type=int, nargs="+",
+                        help="class labels, one per image (conditional models)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="inverted", help="the output folder")
+    parser.set_defaults(run=_run_invert)
 
 
 def build_parser():
@@ -416,6 +441,7 @@ def build_parser():
         _zoo_parser,
         _export_parser,
         _augment_parser,
+        _invert_parser,
     ):
         add(subparsers)
     return parser
@@ -650,6 +676,34 @@ def _run_interpolate(args):
         method=args.method,
     )
     print(f"wrote {args.out}")
+    return OK
+
+
+def _run_invert(args):
+    import keras
+    import numpy as np
+
+    from kerasgan.apps import inversion
+
+    gan = load_run(args.run_dir)
+    try:
+        inversion.check_latent_model(gan)
+        images = inversion.read_images(args.images, gan.data_shape)
+        latents = inversion.invert(
+            gan, images, steps=args.steps, labels=args.labels, start=args.start,
+            distance=args.distance, learning_rate=args.learning_rate, seed=args.seed,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    reconstructions = gan.generate_from_latents(latents, labels=args.labels)
+    np.save(out / "latents.npy", latents)
+    np.save(out / "reconstructions.npy", reconstructions)
+    inversion.save_comparison(images, reconstructions, out / "reconstructions.png")
+    error = float(np.mean(np.square(reconstructions - images)))
+    print(f"wrote {out}/latents.npy, reconstructions.npy, reconstructions.png "
+          f"({len(images)} images, MSE {error:.4f}; backend {keras.backend.backend()})")
     return OK
 
 

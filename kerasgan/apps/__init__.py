@@ -10,3 +10,9 @@ Each application is an API here, a `kerasgan` CLI verb and a page in docs/apps/:
 
 from kerasgan.apps.augmentation import augment  # noqa: E402
 from kerasgan.apps.augmentation import tstr  # noqa: E402
+from kerasgan.apps.inversion import class_directions
+from kerasgan.apps.inversion import edit
+from kerasgan.apps.inversion import interpolate
+from kerasgan.apps.inversion import invert
+from kerasgan.apps.inversion import label_latents
+from kerasgan.apps.inversion import train_encoder
