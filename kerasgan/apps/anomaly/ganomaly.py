@@ -35,6 +35,9 @@ class GANomaly(AnomalyModel):
         data_shape: `(height, width, channels)` of the images.
         filters: width of every network (first conv block / last deconv block).
         adversarial_weight, contextual_weight, encoder_weight: w_adv, w_con, w_enc.
+        decoder_norm: the decoder's normalization, "batch" (the paper's DCGAN
+            decoder) or "none". Scores are computed in inference mode (batch norm's
+            moving statistics).
         threshold, false_positive_rate: see `AnomalyModel`.
         **kwargs: `AdversarialModel` arguments (`seed`, `name`).
 
@@ -52,12 +55,13 @@ class GANomaly(AnomalyModel):
 
     def __init__(self, latent_dim=100, data_shape=(28, 28, 1), filters=32,
                  adversarial_weight=1.0, contextual_weight=50.0, encoder_weight=1.0,
-                 threshold=None, false_positive_rate=None, **kwargs):
+                 decoder_norm="batch", threshold=None, false_positive_rate=None, **kwargs):
         data_shape = tuple(int(d) for d in data_shape)
         latent_dim, filters = int(latent_dim), int(filters)
         networks = {
             "encoder": ConvEncoder(latent_dim, data_shape, filters, name="encoder"),
-            "decoder": ConvGenerator(latent_dim, data_shape, filters, name="decoder"),
+            "decoder": ConvGenerator(latent_dim, data_shape, filters, norm=decoder_norm,
+                                     name="decoder"),
             "reencoder": ConvEncoder(latent_dim, data_shape, filters, name="reencoder"),
             "discriminator": ConvDiscriminator(data_shape, filters),
         }
@@ -66,6 +70,7 @@ class GANomaly(AnomalyModel):
         self.adversarial_weight = float(adversarial_weight)
         self.contextual_weight = float(contextual_weight)
         self.encoder_weight = float(encoder_weight)
+        self.decoder_norm = decoder_norm
         self.adversarial_loss = losses.NonSaturating()
         self._features = discriminator_features(self.discriminator)
 
@@ -123,4 +128,5 @@ class GANomaly(AnomalyModel):
             "adversarial_weight": self.adversarial_weight,
             "contextual_weight": self.contextual_weight,
             "encoder_weight": self.encoder_weight,
+            "decoder_norm": self.decoder_norm,
         }
