@@ -44,7 +44,7 @@ CONFIG = dict(latent_dim=16, filters=8, batch_size=64, learning_rate=1e-3)
 # Training length in generator steps, the same for both datasets (epochs follow
 # from the number of normal training images): f-AnoGAN's WGAN-GP (n_critic critic
 # steps per G step, each on its own batch) and its encoder, GANomaly's model.
-STEPS = {"f-anogan": dict(gan=160, encoder=100, n_critic=2), "ganomaly": dict(gan=240)}
+STEPS = {"f-anogan": dict(gan=120, encoder=80, n_critic=2), "ganomaly": dict(gan=200)}
 LABELS = {"fashion-mnist": ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal",
                             "shirt", "sneaker", "bag", "boot"],
           "mnist-5k": [str(d) for d in range(10)]}
