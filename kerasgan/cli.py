@@ -390,7 +390,7 @@ def _anomaly_parser(subparsers):
     fit.add_argument("--batch-size", type=_positive_int, default=64)
     fit.add_argument("--latent-dim", type=_positive_int, default=64)
     fit.add_argument("--filters", type=_positive_int, default=32)
-    fit.add_argument("--steps", type=_positive_int, help="batches per epoch (default: all)")
+    fit.add_argument("--steps-per-epoch", type=_positive_int, help="default: all the data")
     fit.add_argument("--limit", type=_positive_int, help="at most this many normal images")
     fit.add_argument("--fpr", type=float, default=0.05,
                      help="false-positive rate of the threshold on held-out normal images")
@@ -579,7 +579,8 @@ def _run_anomaly_fit(args):
     record = fit_command(
         args.dataset, args.normal_class, args.method, args.out, args.fpr,
         limit=args.limit, seed=args.seed, epochs=args.epochs, batch_size=args.batch_size,
-        latent_dim=args.latent_dim, filters=args.filters, steps_per_epoch=args.steps,
+        latent_dim=args.latent_dim, filters=args.filters,
+        steps_per_epoch=args.steps_per_epoch,
     )
     print(f"wrote {args.out} ({record['method']}, class {record['normal_class']} of "
           f"{record['dataset']} normal; threshold {record['threshold']:.4g} at "
