@@ -81,8 +81,13 @@ class AnomalyModel(engine.AdversarialModel):
     def score(self, images, batch_size=256):
         """Anomaly scores of `images` (NHWC in [-1, 1]) as a float32 NumPy vector."""
         images = check_images(images, self.data_shape)
-        scores = self.predict(images, batch_size=batch_size, verbose=0)
-        return np.asarray(scores, dtype="float32").reshape(-1)
+        n = len(images)
+        # Padded to whole batches: one compiled predict step for every call (a
+        # last, smaller batch would be traced again, and so would each new size).
+        padding = np.repeat(images[-1:], -n % batch_size, axis=0)
+        scores = self.predict(np.concatenate([images, padding]), batch_size=batch_size,
+                              verbose=0)
+        return np.asarray(scores, dtype="float32").reshape(-1)[:n]
 
     def _calibration_config(self):
         return {"threshold": self.threshold, "false_positive_rate": self.false_positive_rate}
