@@ -421,6 +421,40 @@ def _invert_parser(subparsers):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="inverted", help="the output folder")
     parser.set_defaults(run=_run_invert)
+def _anomaly_parser(subparsers):
+    from kerasgan.apps.anomaly.anomaly_detector import METHODS
+
+    parser = _add_command(
+        subparsers,
+        "anomaly",
+        "one-class anomaly detection (f-AnoGAN, GANomaly)",
+        "Train a detector on one class of a labelled dataset (the normal class) and "
+        "calibrate its threshold on held-out images of that class (`fit`), then score "
+        "image files (`score`). docs/apps/anomaly.md.",
+    )
+    commands = parser.add_subparsers(dest="anomaly_command", required=True)
+    fit = commands.add_parser("fit", help="train and calibrate a detector",
+                              formatter_class=_HelpFormatter)
+    fit.add_argument("--dataset", required=True, help="a labelled dataset, e.g. fashion-mnist")
+    fit.add_argument("--normal-class", type=int, required=True)
+    fit.add_argument("--method", choices=METHODS, default="f-anogan")
+    fit.add_argument("--out", required=True, help="the folder to write")
+    fit.add_argument("--epochs", type=_positive_int, default=10)
+    fit.add_argument("--batch-size", type=_positive_int, default=64)
+    fit.add_argument("--latent-dim", type=_positive_int, default=64)
+    fit.add_argument("--filters", type=_positive_int, default=32)
+    fit.add_argument("--steps-per-epoch", type=_positive_int, help="default: all the data")
+    fit.add_argument("--limit", type=_positive_int, help="at most this many normal images")
+    fit.add_argument("--fpr", type=float, default=0.05,
+                     help="false-positive rate of the threshold on held-out normal images")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.set_defaults(run=_run_anomaly_fit)
+    score = commands.add_parser("score", help="score image files with a detector",
+                                formatter_class=_HelpFormatter)
+    score.add_argument("run_dir", help="a folder written by `kerasgan anomaly fit`")
+    score.add_argument("images", nargs="+", help="image files or folders of images")
+    score.add_argument("--json", action="store_true", help="print JSON")
+    score.set_defaults(run=_run_anomaly_score)
 
 
 def build_parser():
@@ -442,6 +476,7 @@ def build_parser():
         _export_parser,
         _augment_parser,
         _invert_parser,
+        _anomaly_parser,
     ):
         add(subparsers)
     return parser
@@ -623,6 +658,31 @@ def _run_augment(args):
                             y=np.concatenate(labels), synthetic=synthetic)
     print(f"wrote {args.out}: {len(synthetic)} examples, {int(synthetic.sum())} "
           f"synthetic (backend {keras.backend.backend()})")
+def _run_anomaly_fit(args):
+    from kerasgan.apps.anomaly.command import fit_command
+
+    record = fit_command(
+        args.dataset, args.normal_class, args.method, args.out, args.fpr,
+        limit=args.limit, seed=args.seed, epochs=args.epochs, batch_size=args.batch_size,
+        latent_dim=args.latent_dim, filters=args.filters,
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    print(f"wrote {args.out} ({record['method']}, class {record['normal_class']} of "
+          f"{record['dataset']} normal; threshold {record['threshold']:.4g} at "
+          f"{100 * record['false_positive_rate']:g}% false positives on "
+          f"{record['calibration_images']} held-out images)")
+    return OK
+
+
+def _run_anomaly_score(args):
+    from kerasgan.apps.anomaly.command import score_command
+
+    rows = score_command(args.run_dir, args.images)
+    if args.json:
+        print(json.dumps([{"path": p, "score": s, "anomalous": f} for p, s, f in rows]))
+        return OK
+    for path, score, flagged in rows:
+        print(f"{path}\t{score:.6g}\t{'anomalous' if flagged else 'normal'}")
     return OK
 
 

@@ -16,3 +16,4 @@ from kerasgan.apps.inversion import interpolate
 from kerasgan.apps.inversion import invert
 from kerasgan.apps.inversion import label_latents
 from kerasgan.apps.inversion import train_encoder
+from kerasgan.apps.anomaly import AnomalyDetector  # noqa: F401
