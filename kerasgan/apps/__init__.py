@@ -7,3 +7,5 @@ Each application is an API here, a `kerasgan` CLI verb and a page in docs/apps/:
 - `invert`, `interpolate`, `edit`: latent inversion and editing (docs/apps/inversion.md);
 - `finetune`: a zoo model adapted to a new domain with few images (docs/apps/finetune.md).
 """
+
+from kerasgan.apps.transfer import finetune
