@@ -1,5 +1,7 @@
 """kerasgan.apps.finetune: FreezeD and DiffAugment on a tiny DCGAN, on every backend."""
 
+import shutil
+
 import h5py
 import numpy as np
 import pytest
@@ -26,40 +28,13 @@ def images():
     return random_images(16)
 
 
-def _weights_by_layer(network):
-    return {layer.name: to_numpy(layer.weights) for layer in network.layers if layer.weights}
+@pytest.fixture(scope="module")
+def source_preset(source, tmp_path_factory):
+    return source.save_to_preset(tmp_path_factory.mktemp("source") / "preset")
 
 
 def _changed(before, after):
     return any(not np.allclose(a, b) for a, b in zip(before, after))
-
-
-def test_freezed_keeps_frozen_d_layers_and_trains_the_rest(source, images):
-    before_d = [to_numpy(layer.weights) for layer in transfer.discriminator_layers(source)]
-    before_g = to_numpy(source.generator.weights)
-    gan = kerasgan.apps.finetune(source, images, freeze_d_layers=2, **STEPS)
-    layers = transfer.discriminator_layers(gan)
-    assert gan.frozen_layers == tuple(layer.name for layer in layers[:2])
-    after_d = [to_numpy(layer.weights) for layer in layers]
-    for before, after in zip(before_d[:2], after_d[:2]):
-        np.testing.assert_array_equal(before[0], after[0])
-        np.testing.assert_array_equal(before[1], after[1])
-    assert _changed(before_d[2], after_d[2])  # the head trains
-    assert _changed(before_g, to_numpy(gan.generator.weights))
-    # No optimizer state for frozen weights; every step counted (JAX state sync).
-    assert len(gan.d_optimizer._trainable_variables) == 2
-    assert int(to_numpy([gan.d_optimizer.iterations])[0]) == 3
-    # The source is copied, not trained.
-    np.testing.assert_array_equal(before_g[0], to_numpy(source.generator.weights)[0])
-
-
-def test_without_freezing_every_d_layer_trains(source, images):
-    before = [to_numpy(layer.weights) for layer in transfer.discriminator_layers(source)]
-    gan = kerasgan.apps.finetune(source, images, freeze_d_layers=0, diff_augment=None,
-                                 **STEPS)
-    after = [to_numpy(layer.weights) for layer in transfer.discriminator_layers(gan)]
-    assert gan.frozen_layers == () and gan.augment is None
-    assert all(_changed(b, a) for b, a in zip(before, after))
 
 
 class _Recording(DiffAugment):
@@ -72,26 +47,52 @@ class _Recording(DiffAugment):
         return super().__call__(images, seed)
 
 
-def test_diff_augment_reaches_discriminator_inputs(source, images):
+@pytest.fixture(scope="module")
+def finetuned(source, images):
+    """One fit shared by the tests (a JAX fit compiles for seconds): FreezeD of
+    D's two convolutions, DiffAugment recorded."""
     _Recording.calls = []
-    kerasgan.apps.finetune(source, images, diff_augment=_Recording("translation"), **STEPS)
-    # D's phase augments real and fake, G's phase the fakes it scores: 3 per step.
-    assert len(_Recording.calls) >= 3 and set(_Recording.calls) == {(28, 28, 1)}
-    # And it changes what D learns: same seed, no augmentation, other weights.
-    augmented = kerasgan.apps.finetune(source, images, **STEPS)
-    plain = kerasgan.apps.finetune(source, images, diff_augment=None, **STEPS)
-    assert augmented.augment.policy == ("color", "translation", "cutout")
-    assert _changed(to_numpy(augmented.discriminator.trainable_weights),
-                    to_numpy(plain.discriminator.trainable_weights))
+    before = {
+        "d": [to_numpy(layer.weights) for layer in transfer.discriminator_layers(source)],
+        "g": to_numpy(source.generator.weights),
+    }
+    gan = kerasgan.apps.finetune(source, images, freeze_d_layers=2,
+                                 diff_augment=_Recording("color"), **STEPS)
+    return gan, before, list(_Recording.calls)
 
 
-def test_finetuned_model_saves_and_reloads(source, images, tmp_path):
-    gan = kerasgan.apps.finetune(source, images, **STEPS)
+def test_freezed_keeps_frozen_d_layers_and_trains_the_rest(source, finetuned):
+    gan, before, _ = finetuned
+    layers = transfer.discriminator_layers(gan)
+    assert gan.frozen_layers == tuple(layer.name for layer in layers[:2])
+    after = [to_numpy(layer.weights) for layer in layers]
+    for frozen_before, frozen_after in zip(before["d"][:2], after[:2]):
+        for b, a in zip(frozen_before, frozen_after):
+            np.testing.assert_array_equal(b, a)
+    assert _changed(before["d"][2], after[2])  # the head trains
+    assert _changed(before["g"], to_numpy(gan.generator.weights))
+    # No optimizer state for frozen weights; every step counted (JAX state sync).
+    assert len(gan.d_optimizer._trainable_variables) == 2
+    assert int(to_numpy([gan.d_optimizer.iterations])[0]) == 3
+    # The source is copied, not trained.
+    np.testing.assert_array_equal(before["g"][0], to_numpy(source.generator.weights)[0])
+
+
+def test_diff_augment_reaches_discriminator_inputs(finetuned):
+    gan, _, calls = finetuned
+    # D's phase augments real and fake, G's phase the fakes it scores: 3 per traced
+    # step (jit traces once; torch runs eagerly, 3 steps).
+    assert len(calls) >= 3 and set(calls) == {(28, 28, 1)}
+    assert gan.augment.policy == ("color",)
+
+
+def test_finetuned_model_saves_and_reloads(finetuned, tmp_path):
+    gan, _, _ = finetuned
     gan.save_to_preset(tmp_path / "run")
     loaded = kerasgan.zoo.load(tmp_path / "run")
     np.testing.assert_allclose(loaded.generate(4, seed=1), gan.generate(4, seed=1), atol=1e-6)
-    np.testing.assert_array_equal(to_numpy(loaded.discriminator.weights)[0],
-                                  to_numpy(gan.discriminator.weights)[0])
+    for a, b in zip(to_numpy(loaded.discriminator.weights), to_numpy(gan.discriminator.weights)):
+        np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,7 @@ def test_bad_input_is_refused_before_training(source, images, change, message):
     assert not source.is_compiled
 
 
-def test_sources_finetune_cannot_adapt_are_refused(images, tmp_path):
+def test_sources_finetune_cannot_adapt_are_refused(images, source_preset, tmp_path):
     conditional = kerasgan.models.ConditionalGAN(latent_dim=8, data_shape=(28, 28, 1),
                                                  num_classes=3)
     with pytest.raises(ValueError, match="class-conditional"):
@@ -120,7 +121,7 @@ def test_sources_finetune_cannot_adapt_are_refused(images, tmp_path):
     with pytest.raises(TypeError, match="zoo name, a preset folder"):
         kerasgan.apps.finetune(42, images, **STEPS)
     # A preset whose weights lack the discriminator.
-    folder = tiny_dcgan().save_to_preset(tmp_path / "no_d")
+    folder = shutil.copytree(source_preset, tmp_path / "no_d")
     with h5py.File(folder / preset_lib.WEIGHTS, "a") as weights:
         del weights["discriminator"]
     preset_lib.rehash_preset(folder)
@@ -128,17 +129,21 @@ def test_sources_finetune_cannot_adapt_are_refused(images, tmp_path):
         kerasgan.apps.finetune(str(folder), images, **STEPS)
 
 
-def test_cli_finetune_writes_a_preset_that_samples(source, images, tmp_path, capsys):
-    source.save_to_preset(tmp_path / "source")
+def test_cli_finetune_writes_a_preset_that_samples(source, source_preset, images, tmp_path,
+                                                   capsys):
     np.save(tmp_path / "new.npy", images)
     run = tmp_path / "run"
-    common = ["finetune", str(tmp_path / "source"), "--images", str(tmp_path / "new.npy"),
+    common = ["finetune", str(source_preset), "--images", str(tmp_path / "new.npy"),
               "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8"]
-    arguments = common + ["--freeze-d-layers", "1", "--out", str(run)]
+    # Without FreezeD and DiffAugment: every layer of D trains.
+    arguments = common + ["--freeze-d-layers", "0", "--diff-augment", "none", "--out", str(run)]
     assert cli.main(arguments) == 0
     metadata = preset_lib.read_metadata(run)
-    assert metadata["finetune"]["steps"] == 2 and len(metadata["finetune"]["frozen_layers"]) == 1
-    assert kerasgan.zoo.load(run).generate(2, seed=0).shape == (2, 28, 28, 1)
+    assert metadata["finetune"]["steps"] == 2 and metadata["finetune"]["frozen_layers"] == []
+    tuned = kerasgan.zoo.load(run)
+    before = [to_numpy(layer.weights) for layer in transfer.discriminator_layers(source)]
+    after = [to_numpy(layer.weights) for layer in transfer.discriminator_layers(tuned)]
+    assert all(_changed(b, a) for b, a in zip(before, after))
     assert cli.main(["sample", str(run), "--n", "4", "--out", str(tmp_path / "s.png")]) == 0
     assert (tmp_path / "s.png").stat().st_size > 0
     # A used --out, and too many frozen layers, are usage errors (exit 2).
