@@ -77,8 +77,10 @@ def load_source(source):
         source: a zoo name, a preset folder, or a `kerasgan.GAN` (left unchanged).
 
     Returns:
-        `(gan, training)`: `training` is the preset's recorded loss settings
-        (`{"loss": ..., "gradient_penalty": ...}`), empty when unknown.
+        `(gan, training)`: `training` holds the loss settings the source was
+        trained with (`loss`, `gradient_penalty`, and for a compiled GAN
+        `penalty_weight`), as recorded in its preset or compile config; empty
+        when unknown (the variant's defaults apply).
     """
     from kerasgan import zoo
     from kerasgan.zoo import preset as preset_lib
@@ -108,7 +110,8 @@ def _compiled_settings(gan):
     if not gan.is_compiled:
         return {}
     config = gan.get_compile_config() or {}
-    return {k: config[k] for k in ("loss", "gradient_penalty") if config.get(k)}
+    keys = ("loss", "gradient_penalty", "penalty_weight")
+    return {k: config[k] for k in keys if config.get(k) is not None}
 
 
 def _check_source(gan, name):
@@ -250,14 +253,8 @@ def finetune(
         steps = count_argument(steps_per_epoch, "steps_per_epoch")
     frozen = freeze_discriminator(gan, freeze_d_layers)
     _reseed(gan, seed)
-    compile_variant(
-        gan,
-        loss=training.get("loss"),
-        gradient_penalty=training.get("gradient_penalty"),
-        g_lr=learning_rate,
-        d_lr=learning_rate,
-        augment=diff_augment,
-    )
+    compile_variant(gan, g_lr=learning_rate, d_lr=learning_rate, augment=diff_augment,
+                    **training)
     data = epoch_images(images, batch_size, steps, seed)
     gan.fit(data, batch_size=batch_size, epochs=epochs, shuffle=True,
             callbacks=callbacks, verbose=verbose)
