@@ -575,6 +575,8 @@ def _run_finetune(args):
     source = load_run(args.run_dir)
     images = transfer.load_images(args.images, source.data_shape, args.classes,
                                   args.limit, args.seed)
+    if not (pathlib.Path(args.run_dir) / "model.keras").exists():
+        source = args.run_dir  # a preset: finetune reads the loss its metadata records
     augment = None if args.diff_augment.lower() == "none" else args.diff_augment
     print(f"kerasgan {__version__}, backend {keras.backend.backend()}: fine-tuning "
           f"{args.run_dir} on {len(images)} images into {out}")
