@@ -7,7 +7,8 @@ the 500); FID reference: the other 4,500 MNIST-5k digits. Three ways to train on
 each pool, all with DiffAugment (color, translation, cutout) and the same steps,
 batch size, optimizer (Adam 2e-4, β1 = 0.5) and seed:
 
-- FreezeD: the zoo model fine-tuned with D's first `--freeze` layers frozen;
+- FreezeD K: the zoo model fine-tuned with D's first K layers frozen (`--freeze`,
+  K = 1 and 2 by default);
 - fine-tune: the zoo model fine-tuned with every layer of D training;
 - scratch: the same DCGAN freshly initialised.
 
@@ -50,7 +51,11 @@ SOURCE = "dcgan_fashion_mnist"
 TARGET = "mnist-5k"
 EXTRACTOR = "mnist"
 NUM_FAKE = 1000
-METHODS = ("FreezeD", "fine-tune", "scratch")
+BASELINES = ("fine-tune", "scratch")
+
+
+def methods(freeze):
+    return [f"FreezeD K={k}" for k in freeze] + list(BASELINES)
 
 
 class FIDEvery(keras.callbacks.Callback):
@@ -85,7 +90,7 @@ def scratch_model():
 
 def run(method, pool, reference, args):
     source = scratch_model() if method == "scratch" else SOURCE
-    freeze = args.freeze if method == "FreezeD" else 0
+    freeze = int(method.split("=")[1]) if method.startswith("FreezeD") else 0
     start = fid(kerasgan.zoo.load(SOURCE) if method != "scratch" else source, reference)
     curve = [(0, start)]
     began = time.perf_counter()
@@ -107,7 +112,10 @@ def plot(results, path):
     from matplotlib import pyplot as plt
 
     figure, (by_steps, by_images) = plt.subplots(1, 2, figsize=(10, 3.8))
-    colours = dict(zip(METHODS, ("tab:blue", "tab:orange", "tab:grey")))
+    names = list(dict.fromkeys(r["method"] for r in results))
+    frozen = [n for n in names if n.startswith("FreezeD")]
+    colours = {**dict(zip(frozen, ("tab:blue", "tab:green", "tab:purple"))),
+               "fine-tune": "tab:orange", "scratch": "tab:grey"}
     sizes = sorted({r["images"] for r in results})
     for r in results:
         steps, values = zip(*r["curve"])
@@ -115,14 +123,14 @@ def plot(results, path):
         by_steps.plot(steps, values, style, marker="o", ms=3, color=colours[r["method"]],
                       label=f"{r['method']}, {r['images']} images")
     by_steps.set(xlabel="training steps", ylabel=f"FID ({EXTRACTOR} features, N={NUM_FAKE})",
-                 title="FID vs steps")
+                 title="FID vs steps", yscale="log")
     by_steps.legend(fontsize=7)
-    for method in METHODS:
+    for method in names:
         final = [next(r["curve"][-1][1] for r in results
                       if r["method"] == method and r["images"] == n) for n in sizes]
         by_images.plot(sizes, final, marker="o", color=colours[method], label=method)
-    by_images.set(xlabel="training images", ylabel="FID at the last step", xscale="log",
-                  xticks=sizes, xticklabels=[str(n) for n in sizes], title="FID vs images")
+    by_images.set(xlabel="training images", ylabel="FID at the last step", xticks=sizes,
+                  title="FID vs images", yscale="log")
     by_images.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
@@ -142,10 +150,9 @@ def table(results, references, args, commit, seconds):
         f"FID on the MNIST domain classifier's features (extractor `{EXTRACTOR}`), "
         f"N = {NUM_FAKE} EMA samples (seed 1) against the {references['reference_n']} "
         "MNIST-5k digits outside the 500-image pool; step 0 is the starting model "
-        f"(the zoo's `{SOURCE}`, or the fresh initialisation). FreezeD: "
-        f"`freeze_d_layers={args.freeze}` of D's {len(layers)} weighted layers "
-        f"({', '.join(kinds)}), so its {', '.join(kinds[:args.freeze])} stay as "
-        f"pretrained and its {', '.join(kinds[args.freeze:])} trains; "
+        f"(the zoo's `{SOURCE}`, or the fresh initialisation). FreezeD K: "
+        f"`freeze_d_layers=K` of D's {len(layers)} weighted layers "
+        f"({', '.join(kinds)}), from the input; fine-tune: none frozen; "
         f"all runs: DiffAugment color,translation,cutout, batch {args.batch_size}, "
         "Adam(2e-4, β1=0.5), seed 0. One seed: differences of a few FID points are "
         "within run-to-run noise.",
@@ -163,7 +170,7 @@ def table(results, references, args, commit, seconds):
 
 def sample_grid(source, trained, path):
     """Rows: the source's samples, then each method's (100 images), seed 0."""
-    rows = [source.generate(8, seed=0)] + [trained[m].generate(8, seed=0) for m in METHODS]
+    rows = [source.generate(8, seed=0)] + [gan.generate(8, seed=0) for gan in trained.values()]
     save_samples(np.concatenate(rows), path, columns=8)
 
 
@@ -172,7 +179,7 @@ def main():
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--every", type=int, default=75)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--freeze", type=int, default=2)
+    parser.add_argument("--freeze", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--allow-dirty", action="store_true", help="a trial, not the docs")
     args = parser.parse_args()
@@ -188,7 +195,7 @@ def main():
                       pool, reference, EXTRACTOR).value), 2)}
     results, trained = [], {}
     for n in args.sizes:
-        for method in METHODS:
+        for method in methods(args.freeze):
             gan, result = run(method, pool[:n], reference, args)
             results.append(result)
             if n == min(args.sizes):
