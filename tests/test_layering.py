@@ -29,6 +29,7 @@ LAYERS = (
     ("callbacks", "zoo", "export"),  # export: a generator to ONNX, SavedModel, TFLite
     # `kerasgan train`'s runs; the variants' test harness; `kerasgan translate`'s files
     ("training", "testing", "translate_images"),
+    ("apps",),  # applications of trained GANs (anomaly detection, ...)
     ("cli",),
 )
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
