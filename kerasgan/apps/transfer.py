@@ -217,7 +217,9 @@ def finetune(
         images: `(n, height, width, channels)` floats in [-1, 1] of the source's
             image shape.
         freeze_d_layers: how many of D's weighted layers, from the input, to
-            freeze (FreezeD); 0 freezes none. At most D's depth minus one.
+            freeze (FreezeD); 0 freezes none. At most D's depth minus one. DCGAN's
+            D has three (docs/apps/finetune.md measured 1 and 2 on it: 2 failed to
+            adapt clothing to digits; 1 matched fine-tuning every layer).
         diff_augment: a DiffAugment policy ("color,translation,cutout") or None.
         epochs: epochs of `fit()`.
         batch_size: images per batch (at most `len(images)`).
@@ -238,7 +240,7 @@ def finetune(
     ```python
     digits, _ = kerasgan.data.load_numpy("mnist-5k")
     gan = kerasgan.apps.finetune("dcgan_fashion_mnist", digits[:100],
-                                 freeze_d_layers=2, epochs=1, steps_per_epoch=2)
+                                 freeze_d_layers=1, epochs=1, steps_per_epoch=2)
     samples = gan.generate(16, seed=0)
     ```
     """
