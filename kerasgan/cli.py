@@ -397,6 +397,8 @@ def _augment_parser(subparsers):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="the .npz file to write")
     parser.set_defaults(run=_run_augment)
+
+
 def _invert_parser(subparsers):
     parser = _add_command(
         subparsers,
@@ -421,6 +423,8 @@ def _invert_parser(subparsers):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="inverted", help="the output folder")
     parser.set_defaults(run=_run_invert)
+
+
 def _anomaly_parser(subparsers):
     from kerasgan.apps.anomaly.anomaly_detector import METHODS
 
@@ -457,6 +461,49 @@ def _anomaly_parser(subparsers):
     score.set_defaults(run=_run_anomaly_score)
 
 
+def _finetune_parser(subparsers):
+    parser = _add_command(
+        subparsers,
+        "finetune",
+        "fine-tune a pretrained GAN on a few images of a new domain",
+        "Fine-tune a zoo entry, preset folder or run on new images with FreezeD "
+        "(D's first layers frozen) and DiffAugment (docs/apps/finetune.md). Writes a "
+        "preset to --out (config.json, model.weights.h5, metadata.json, samples.png): "
+        "`kerasgan sample OUT` and kerasgan.zoo.load(OUT) read it.",
+    )
+    _add_model_argument(parser)
+    parser.add_argument(
+        "--images", required=True,
+        help="a .npy array (floats in [-1, 1], the model's shape), an image folder or "
+        "a kerasgan.data name; folders and datasets are loaded at the model's size",
+    )
+    parser.add_argument("--classes", type=_class_list,
+                        help="keep these classes only, e.g. 3,5 (datasets, class folders)")
+    parser.add_argument("--limit", type=_positive_int,
+                        help="use this many images, drawn at random with --seed")
+    parser.add_argument("--freeze-d-layers", type=int, default=2,
+                        help="D's weighted layers to freeze, from the input (FreezeD)")
+    parser.add_argument("--diff-augment", default="color,translation,cutout",
+                        help="DiffAugment policy, or 'none'")
+    parser.add_argument("--epochs", type=_positive_int, default=10, help="epochs")
+    parser.add_argument("--steps-per-epoch", type=_positive_int,
+                        help="default: one pass over the images")
+    parser.add_argument("--batch-size", type=_positive_int, default=32)
+    parser.add_argument("--learning-rate", type=_positive_float,
+                        help="Adam's rate for both networks (default: the variant's optimizers)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True, help="the folder to write the preset to")
+    parser.add_argument("--overwrite", action="store_true", help="replace --out's files")
+    parser.set_defaults(run=_run_finetune)
+
+
+def _class_list(text):
+    try:
+        return [int(c) for c in text.split(",") if c.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be class numbers like 3,5; got {text}") from None
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kerasgan",
@@ -477,6 +524,7 @@ def build_parser():
         _augment_parser,
         _invert_parser,
         _anomaly_parser,
+        _finetune_parser,
     ):
         add(subparsers)
     return parser
@@ -610,6 +658,45 @@ def _run_sample(args):
     return OK
 
 
+def _run_finetune(args):
+    import keras
+
+    from kerasgan import zoo
+    from kerasgan.apps import transfer
+    from kerasgan.utils.images import save_samples
+
+    out = pathlib.Path(args.out)
+    if out.is_dir() and any(out.iterdir()) and not args.overwrite:
+        raise UsageError(f"{out} already holds files: pass --overwrite or another --out.")
+    source = load_run(args.run_dir)
+    images = transfer.load_images(args.images, source.data_shape, args.classes,
+                                  args.limit, args.seed)
+    if not (pathlib.Path(args.run_dir) / "model.keras").exists():
+        source = args.run_dir  # a preset: finetune reads the loss its metadata records
+    augment = None if args.diff_augment.lower() == "none" else args.diff_augment
+    print(f"kerasgan {__version__}, backend {keras.backend.backend()}: fine-tuning "
+          f"{args.run_dir} on {len(images)} images into {out}")
+    gan = transfer.finetune(
+        source, images, freeze_d_layers=args.freeze_d_layers, diff_augment=augment,
+        epochs=args.epochs, batch_size=args.batch_size,
+        steps_per_epoch=args.steps_per_epoch, learning_rate=args.learning_rate,
+        seed=args.seed,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    save_samples(gan.generate(64, seed=args.seed), out / "samples.png")
+    zoo.save_preset(gan, out, {
+        "finetuned_from": str(args.run_dir),
+        "dataset": args.images,
+        "finetune": {"images": len(images), "classes": args.classes,
+                     "freeze_d_layers": args.freeze_d_layers,
+                     "frozen_layers": list(gan.frozen_layers), "diff_augment": augment,
+                     "epochs": args.epochs, "steps": int(gan.optimizer.iterations),
+                     "batch_size": args.batch_size, "seed": args.seed},
+    }, extra_files=("samples.png",))
+    print(f"wrote {out} (kerasgan sample {out})")
+    return OK
+
+
 def _run_export(args):
     import keras
 
@@ -658,6 +745,8 @@ def _run_augment(args):
                             y=np.concatenate(labels), synthetic=synthetic)
     print(f"wrote {args.out}: {len(synthetic)} examples, {int(synthetic.sum())} "
           f"synthetic (backend {keras.backend.backend()})")
+
+
 def _run_anomaly_fit(args):
     from kerasgan.apps.anomaly.command import fit_command
 

@@ -8,12 +8,13 @@ Each application is an API here, a `kerasgan` CLI verb and a page in docs/apps/:
 - `finetune`: a zoo model adapted to a new domain with few images (docs/apps/finetune.md).
 """
 
-from kerasgan.apps.augmentation import augment  # noqa: E402
-from kerasgan.apps.augmentation import tstr  # noqa: E402
+from kerasgan.apps.augmentation import augment
+from kerasgan.apps.augmentation import tstr
 from kerasgan.apps.inversion import class_directions
 from kerasgan.apps.inversion import edit
 from kerasgan.apps.inversion import interpolate
 from kerasgan.apps.inversion import invert
 from kerasgan.apps.inversion import label_latents
 from kerasgan.apps.inversion import train_encoder
-from kerasgan.apps.anomaly import AnomalyDetector  # noqa: F401
+from kerasgan.apps.anomaly import AnomalyDetector
+from kerasgan.apps.transfer import finetune
