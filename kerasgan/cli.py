@@ -745,6 +745,7 @@ def _run_augment(args):
                             y=np.concatenate(labels), synthetic=synthetic)
     print(f"wrote {args.out}: {len(synthetic)} examples, {int(synthetic.sum())} "
           f"synthetic (backend {keras.backend.backend()})")
+    return OK
 
 
 def _run_anomaly_fit(args):
