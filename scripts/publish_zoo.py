@@ -35,7 +35,7 @@ def upload(names, owner):
 def pin(names, owner):
     records = dict(hosted.entries())
     for name in names:
-        records[name] = hosted.record_for(name, f"hf://{owner}/{name}")
+        records[name] = registry.hosted_record(name, f"hf://{owner}/{name}")
         print(f"pinned {name}: {records[name]['url']} sha256 {records[name]['sha256']}")
     with atomic_path(hosted.REGISTRY) as tmp:
         tmp.write_text(json.dumps(dict(sorted(records.items())), indent=2) + "\n")

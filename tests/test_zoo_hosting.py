@@ -74,7 +74,7 @@ def hub(tmp_path, monkeypatch):
     records = {}
     for name in ENTRIES:
         shutil.copytree(registry.resolve(name), served / name)
-        records[name] = hosted.record_for(name, f"hf://kerasgan/{name}")
+        records[name] = registry.hosted_record(name, f"hf://kerasgan/{name}")
     handler = type("Handler", (HubHandler,), {"root": served.parent, "requests": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -26,20 +26,3 @@ def get(name):
     """The registry record of `name`, or None."""
     return entries().get(name)
 
-
-def record_for(name, url):
-    """The registry record of the installed entry `name`, published at `url` (hf://).
-
-    Pins the sha256 of its `metadata.json`, which holds every other file's sha256,
-    and keeps what `kerasgan.zoo.list()` shows, so listing downloads nothing.
-    """
-    # Imported here: the registry module imports this one.
-    from kerasgan.utils.storage import sha256_of
-    from kerasgan.zoo import registry
-
-    folder = registry.resolve(name)
-    return {
-        "url": url,
-        "sha256": sha256_of(folder / "metadata.json"),
-        **registry.listed_fields(name),
-    }

@@ -22,6 +22,7 @@ import keras
 from kerasgan.models import registry as models_registry
 from kerasgan.utils.storage import cache_dir
 from kerasgan.utils.storage import private_folder
+from kerasgan.utils.storage import sha256_of
 from kerasgan.utils.storage import zoo_root
 from kerasgan.zoo import archives
 from kerasgan.zoo import hosted
@@ -261,6 +262,19 @@ def list():  # noqa: A001 - the zoo's public verb; shadows the builtin here only
 def _hosted_fields(name):
     record = hosted.get(name)
     return {key: record.get(key) for key in LISTED}
+
+
+def hosted_record(name, url):
+    """The hosted-registry record of the installed entry `name`, published at `url`.
+
+    Pins the sha256 of its `metadata.json`, which holds every other file's sha256,
+    and keeps what `list()` shows, so listing downloads nothing.
+    """
+    return {
+        "url": url,
+        "sha256": sha256_of(resolve(name) / preset_lib.METADATA),
+        **listed_fields(name),
+    }
 
 
 def listed_fields(name):
