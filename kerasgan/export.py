@@ -7,7 +7,8 @@ for class-conditional models, one int32 label per sample), the output is float32
 images in [-1, 1], exactly what `generate_from_latents` returns. For an image
 translator (Pix2Pix, CycleGAN in either direction, SRGAN/SRResNet) it is the network
 `translate` runs: images in [-1, 1] in, images out, as `translate` returns them
-(SRGAN's fully convolutional generator keeps any input size, except in TFLite).
+(SRGAN's fully convolutional generator keeps any input size, except in TFLite and in
+ONNX written on JAX).
 StackGAN's takes its `latents_for` noise and caption token ids. See docs/export.md.
 
 Which formats each Keras backend can write (Keras 3.15; "✓" tested by
@@ -98,6 +99,14 @@ def _translator(model, direction):
     return model.translator() if direction is None else model.translator(direction)
 
 
+def fixes_image_size(format, backend=None):
+    """Whether `format` written on `backend` fixes a fully convolutional translator's
+    input size to its training images: TFLite always; jax2onnx, whose reshape cannot
+    map the symbolic height and width of SRGAN's pixel shuffle."""
+    backend = backend or keras.backend.backend()
+    return format == "tflite" or (backend, format) == ("jax", "onnx")
+
+
 def input_signature(model, batch_size=None, direction=None, fixed_size=False):
     """`keras.InputSpec`s of the exported inputs (batch dimension `batch_size`)."""
     return [[keras.InputSpec(shape=(batch_size, *shape), dtype=dtype, name=name)
@@ -166,8 +175,8 @@ def export_generator(model, path, format="onnx", ema=True, batch_size=None,
     `latents_for` noise `[z, ε₁, ε₂]`, then `captions`, int32 token ids
     `(batch, MAX_TOKENS)` of `kerasgan.data.captions`). Output: float32 images
     `(batch,) + data_shape` in [-1, 1]. A translator's input is `images` float32
-    `(batch, h, w, c)` in [-1, 1] (SRGAN: any h and w, except in TFLite, where they are
-    those of its training patches).
+    `(batch, h, w, c)` in [-1, 1] (SRGAN: any h and w, except in TFLite and in ONNX
+    written on JAX, where they are those of its training patches).
 
     Example:
 
@@ -183,7 +192,8 @@ def export_generator(model, path, format="onnx", ema=True, batch_size=None,
     endpoint = _endpoint(model, ema, direction, options)
     if format == "tflite" and batch_size is None:
         batch_size = 1
-    signature = input_signature(model, batch_size, direction, fixed_size=format == "tflite")
+    signature = input_signature(model, batch_size, direction,
+                                fixed_size=fixes_image_size(format, backend))
     # The exporters need a built model: one call on zeros of a concrete shape.
     concrete = input_signature(model, batch_size or 1, direction, fixed_size=True)
     endpoint([ops.zeros(spec.shape, spec.dtype) for spec in concrete[0]])

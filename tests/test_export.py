@@ -108,9 +108,9 @@ def test_exported_zoo_generator_equals_generate_from_latents(name, format, tmp_p
 
 def translator_inputs(model, direction, format, n=3):
     """Images in [-1, 1] for a translator; SRGAN's larger than its training patches
-    (except for TFLite, fixed to them)."""
+    (except where the format fixes them: `export.fixes_image_size`)."""
     shape = model.shapes[1 if direction == "b_to_a" else 0]
-    if None in export.exported_inputs(model, direction)[0][1] and format != "tflite":
+    if None in export.exported_inputs(model, direction)[0][1] and not export.fixes_image_size(format):
         shape = (shape[0] + 4, shape[1] + 8, shape[2])
     return np.random.default_rng(0).uniform(-1, 1, (n, *shape)).astype("float32")
 
