@@ -97,6 +97,15 @@ KERASGAN_ONLY = (*STYLEGAN_ROWS, "big_gan", "progan")
 STYLEGAN_SHAPE = (32, 32, 1)  # the 32×32 rows: StyleGAN2, BigGAN and ProGAN
 BIG_GAN_CLASSES = 10
 IMPLEMENTATIONS = ("kerasgan", "native")
+# --configs: other ways to run the same model, each an implementation row of its own,
+# with the backends it applies to (JAX's fit is always jitted, so "jit" adds nothing
+# there; keras-io's examples run on TensorFlow only).
+CONFIGS = {
+    "jit": ("kerasgan+jit_compile", ("tensorflow", "torch")),
+    "bf16": ("kerasgan+mixed_bfloat16", BACKENDS),
+    "keras_io": ("keras-io GradientTape", ("tensorflow",)),
+}
+CONFIG_IMPLS = tuple(impl for impl, _ in CONFIGS.values())
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = {"dcgan": 100, "vanilla": 64}
 LEARNING_RATE, BETA_1, BETA_2, ADAM_EPSILON = 2e-4, 0.5, 0.999, 1e-7
@@ -250,7 +259,7 @@ def count_parameters(tree):
 # =============================================================================
 # kerasgan
 # =============================================================================
-def build_kerasgan(model):
+def build_kerasgan(model, jit_compile="auto"):
     import keras
 
     import kerasgan
@@ -291,8 +300,73 @@ def build_kerasgan(model):
         g_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
         d_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
         loss="non_saturating",
+        jit_compile=jit_compile,
     )
     return gan
+
+
+def build_keras_io(model):
+    """The same networks trained the way keras-io's DCGAN example writes its step.
+
+    keras-io's "DCGAN overriding `Model.train_step`" (TensorFlow only): one
+    `tf.GradientTape` per network, D on the concatenation of fakes and reals in one
+    call, label noise, `BinaryCrossentropy(from_logits=True)`. The networks, their
+    `training=True` calls (batch-norm statistics, dropout) and the Adam settings are
+    kerasgan's, so only the step differs.
+    """
+    import keras
+    import tensorflow as tf
+
+    gan = build_kerasgan(model)
+    generator, discriminator = gan.generator, gan.discriminator
+    latent = LATENT_DIM[model]
+
+    class KerasIOGAN(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.generator, self.discriminator = generator, discriminator
+            self.seed_generator = keras.random.SeedGenerator(0)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+        def compile(self, **kwargs):
+            super().compile(**kwargs)
+            self.d_optimizer = keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1)
+            self.g_optimizer = keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1)
+
+        def train_step(self, real):
+            batch = tf.shape(real)[0]
+            z = keras.random.normal((batch, latent), seed=self.seed_generator)
+            combined = tf.concat([self.generator(z, training=True), real], axis=0)
+            labels = tf.concat([tf.ones((batch, 1)), tf.zeros((batch, 1))], axis=0)
+            labels += 0.05 * keras.random.uniform(tf.shape(labels), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                d_loss = self.loss_fn(labels, self.discriminator(combined, training=True))
+            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+            z = keras.random.normal((batch, latent), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                fake_logits = self.discriminator(self.generator(z, training=True),
+                                                 training=True)
+                g_loss = self.loss_fn(tf.zeros((batch, 1)), fake_logits)
+            grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+            return {"d_loss": d_loss, "g_loss": g_loss}
+
+    keras_io = KerasIOGAN()
+    keras_io.compile()
+    return keras_io
+
+
+def build_for(model, impl):
+    """The model a kerasgan-style row trains with `fit`: kerasgan's, possibly under
+    another configuration (--configs), or keras-io's step on the same networks."""
+    if impl == "keras-io GradientTape":
+        return build_keras_io(model)
+    if impl == "kerasgan+mixed_bfloat16":
+        import keras
+
+        keras.config.set_dtype_policy("mixed_bfloat16")
+    return build_kerasgan(model, jit_compile=True if impl == "kerasgan+jit_compile" else "auto")
 
 
 def batch_end_clock():
@@ -308,6 +382,12 @@ def batch_end_clock():
             self.stamps.append(time.perf_counter())
 
     return BatchEndClock()
+
+
+def keras_ops_value(variable):
+    import keras
+
+    return keras.ops.convert_to_numpy(variable)
 
 
 def phase_updates(gan, key, steps):
@@ -326,8 +406,8 @@ def class_labels(model, images):
     return np.arange(len(images)) % BIG_GAN_CLASSES if model == "big_gan" else None
 
 
-def run_kerasgan(model, steps, warmup, batch_size):
-    gan = build_kerasgan(model)
+def run_kerasgan(model, steps, warmup, batch_size, impl="kerasgan"):
+    gan = build_for(model, impl)
     shape = STYLEGAN_SHAPE if model in KERASGAN_ONLY else IMAGE_SHAPE
     first = random_images(1, batch_size, seed=1, image_shape=shape)
     warm = random_images(warmup, batch_size, seed=2, image_shape=shape)
@@ -354,10 +434,14 @@ def run_kerasgan(model, steps, warmup, batch_size):
     # (DESIGN.md §1; a lazy phase adds an update every `interval` steps).
     total_steps = 1 + warmup + steps + 1
     iterations = [
-        int(gan.g_optimizer.iterations.numpy()),
-        int(gan.d_optimizer.iterations.numpy()),
+        int(keras_ops_value(gan.g_optimizer.iterations)),
+        int(keras_ops_value(gan.d_optimizer.iterations)),
     ]
-    expected = [phase_updates(gan, key, total_steps) for key in ("g", "d")]
+    expected = (
+        [phase_updates(gan, key, total_steps) for key in ("g", "d")]
+        if hasattr(gan, "phases")
+        else [total_steps, total_steps]  # keras-io: one update of each per step
+    )
     if iterations != expected:
         raise RuntimeError(f"optimizer iterations {iterations} != {expected} after "
                            f"{total_steps} steps")
@@ -766,7 +850,38 @@ def torch_native_step(model, batch_size):
     return step, to_tensor, {"g": count(g_params), "d": count(d_params)}
 
 
-def torch_keras_nets_step(model, batch_size, keras_adam):
+def keras_dcgan_channels_first():
+    """kerasgan's reference DCGAN nets rebuilt with Keras layers in `channels_first`.
+
+    kerasgan's networks are NHWC, which Keras's torch layers permute to NCHW around
+    every convolution; this is the layout lever of issue 17, measured in the native loop
+    (--breakdown). Same layers, sizes and parameter count as `ConvGenerator` /
+    `ConvDiscriminator` with `filters=64`.
+    """
+    import keras
+    from keras import layers
+
+    cf = "channels_first"
+    z = keras.Input((LATENT_DIM["dcgan"],))
+    x = layers.Dense(7 * 7 * 256, use_bias=False)(z)
+    x = layers.LeakyReLU(G_LEAKY_SLOPE)(layers.BatchNormalization()(x))
+    x = layers.Reshape((256, 7, 7))(x)
+    for filters, stride in ((128, 1), (64, 2)):
+        x = layers.Conv2DTranspose(filters, 5, stride, "same", data_format=cf,
+                                   use_bias=False)(x)
+        x = layers.LeakyReLU(G_LEAKY_SLOPE)(layers.BatchNormalization(axis=1)(x))
+    x = layers.Conv2DTranspose(1, 5, 2, "same", data_format=cf, activation="tanh")(x)
+    generator = keras.Model(z, x)
+    image = keras.Input((1, 28, 28))
+    x = image
+    for filters in (64, 128):
+        x = layers.Conv2D(filters, 5, 2, "same", data_format=cf)(x)
+        x = layers.Dropout(DROPOUT)(layers.LeakyReLU(D_LEAKY_SLOPE)(x))
+    discriminator = keras.Model(image, layers.Dense(1)(layers.Flatten()(x)))
+    return generator, discriminator
+
+
+def torch_keras_nets_step(model, batch_size, keras_adam, channels_first=False):
     """Diagnostic (--breakdown): kerasgan's Keras nets in a hand-written torch loop.
 
     Same loop as `torch_native_step`, but the networks are the `keras.Model`s kerasgan
@@ -778,8 +893,11 @@ def torch_keras_nets_step(model, batch_size, keras_adam):
     import torch
     import torch.nn.functional as F
 
-    gan = build_kerasgan(model)
-    generator, discriminator = gan.generator, gan.discriminator
+    if channels_first:
+        generator, discriminator = keras_dcgan_channels_first()
+    else:
+        gan = build_kerasgan(model)
+        generator, discriminator = gan.generator, gan.discriminator
     latent = LATENT_DIM[model]
     g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
     g_params, d_params = [v.value for v in g_vars], [v.value for v in d_vars]
@@ -816,8 +934,12 @@ def torch_keras_nets_step(model, batch_size, keras_adam):
         update(g_opt, g_loss, g_params, g_vars)
         return d_loss.item(), g_loss.item()
 
+    def to_tensor(images):
+        tensor = torch.from_numpy(images)
+        return tensor.permute(0, 3, 1, 2).contiguous() if channels_first else tensor
+
     count = lambda ps: int(sum(p.numel() for p in ps))  # noqa: E731
-    return step, torch.from_numpy, {"g": count(g_params), "d": count(d_params)}
+    return step, to_tensor, {"g": count(g_params), "d": count(d_params)}
 
 
 NATIVE_STEPS = {
@@ -828,7 +950,11 @@ NATIVE_STEPS = {
 BREAKDOWN_STEPS = {
     "keras_nets+torch.optim": functools.partial(torch_keras_nets_step, keras_adam=False),
     "keras_nets+keras.Adam": functools.partial(torch_keras_nets_step, keras_adam=True),
+    "keras_nets_channels_first+torch.optim": functools.partial(
+        torch_keras_nets_step, keras_adam=False, channels_first=True
+    ),
 }
+CHANNELS_FIRST_ROW = "keras_nets_channels_first+torch.optim"
 
 
 def run_native(backend, model, steps, warmup, batch_size, impl="native"):
@@ -1035,9 +1161,9 @@ def run_worker(args):
         import kerasgan  # noqa: F401  (its torch thread policy runs at import)
     if backend == "torch":
         apply_torch_thread_override()
-    if args.impl == "kerasgan":
+    if args.impl == "kerasgan" or args.impl in CONFIG_IMPLS:
         compile_s, stamps, wall_s, params, other_load = run_kerasgan(
-            args.model, args.steps, args.warmup, args.batch_size
+            args.model, args.steps, args.warmup, args.batch_size, args.impl
         )
     else:
         compile_s, stamps, wall_s, params, other_load = run_native(
@@ -1115,7 +1241,7 @@ def add_ratios(results):
     for r in results:
         native = medians.get((r["backend"], r["model"], "native"))
         r["ratio"] = (
-            r["median_ms"] / native if r["impl"] == "kerasgan" and native else None
+            r["median_ms"] / native if r["impl"] != "native" and native else None
         )
 
 
@@ -1128,7 +1254,7 @@ COLUMNS = (
     "p10–p90 ms",
     "images/s",
     "peak RSS MiB",
-    "ratio kerasgan/native",
+    "ratio to native",
     "other load",
 )
 
@@ -1214,8 +1340,14 @@ def benchmark_pair(backend, model, args):
     (up to --max-rounds) until every row has one measured with at most that much
     other load, and only such rounds are kept. Every round stays in the JSON.
     """
-    impls = IMPLEMENTATIONS + (
-        tuple(BREAKDOWN_STEPS) if args.breakdown and backend == "torch" else ()
+    impls = IMPLEMENTATIONS + tuple(
+        impl
+        for impl in BREAKDOWN_STEPS
+        if args.breakdown and backend == "torch"
+        and (model == "dcgan" or impl != CHANNELS_FIRST_ROW)  # a layout of convolutions
+    )
+    impls += tuple(
+        CONFIGS[name][0] for name in args.configs if backend in CONFIGS[name][1]
     )
     if model in KERASGAN_ONLY:
         impls = ("kerasgan",)
@@ -1261,9 +1393,29 @@ def benchmark_steps(args):
     ]
     check_same_networks(results)
     add_ratios(results)
-    table = step_table(results, args.markdown)
+    table = step_table(results, args.markdown) + keras_io_summary(results)
     overhead = regularization_overhead_table(results, args.markdown)
     return results, table + ("\n\n" + overhead if overhead else "")
+
+
+def keras_io_summary(results):
+    """Issue 17's second target: the fastest kerasgan configuration on this machine
+    (any backend, any --configs row) against keras-io's step on TensorFlow."""
+    lines = []
+    for model in dict.fromkeys(r["model"] for r in results):
+        rows = [r for r in results if r["model"] == model]
+        keras_io = [r for r in rows if r["impl"] == CONFIGS["keras_io"][0]]
+        ours = [r for r in rows if r["impl"].startswith("kerasgan")]
+        if keras_io and ours:
+            best = min(ours, key=lambda r: r["median_ms"])
+            speedup = keras_io[0]["median_ms"] / best["median_ms"]
+            lines.append(
+                f"{model}: fastest kerasgan configuration {best['backend']} "
+                f"{best['impl']} {best['median_ms']:.1f} ms/step; keras-io GradientTape "
+                f"(TensorFlow) {keras_io[0]['median_ms']:.1f} ms/step; speed-up "
+                f"{speedup:.2f}x"
+            )
+    return "".join("\n\n" + line for line in lines)
 
 
 def regularization_overhead_table(results, markdown):
@@ -1367,6 +1519,15 @@ def parse_args(argv=None):
         "torch.optim.Adam, then Keras's Adam) to split the kerasgan/native gap",
     )
     parser.add_argument(
+        "--configs",
+        nargs="+",
+        choices=tuple(CONFIGS),
+        default=[],
+        help="extra rows (issue 17): jit = compile(jit_compile=True) (XLA on "
+        "TensorFlow, torch.compile on torch); bf16 = the mixed_bfloat16 dtype policy; "
+        "keras_io = the same networks trained by keras-io's DCGAN step (TensorFlow)",
+    )
+    parser.add_argument(
         "--conv-ops",
         action="store_true",
         help="instead: time the DCGAN's convolutions alone (forward, kernel and input "
@@ -1376,7 +1537,7 @@ def parse_args(argv=None):
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--impl", choices=IMPLEMENTATIONS + tuple(BREAKDOWN_STEPS), help=argparse.SUPPRESS
+        "--impl", choices=IMPLEMENTATIONS + tuple(BREAKDOWN_STEPS) + CONFIG_IMPLS, help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.quick:
