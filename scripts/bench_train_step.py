@@ -61,6 +61,9 @@ Usage:
     python scripts/bench_train_step.py --backends jax --models dcgan --markdown
     python scripts/bench_train_step.py --backends torch --breakdown --repeats 3
     python scripts/bench_train_step.py --conv-ops --markdown
+    KERAS_BACKEND=torch python scripts/bench_train_step.py --torch-ops --markdown
+    python scripts/bench_train_step.py --models dcgan --configs jit bf16 keras_io \
+        --breakdown --repeats 2 --steps 40 --markdown      # issue 17's levers
     python scripts/bench_train_step.py --models stylegan stylegan_every_step \
         stylegan_no_regularizers big_gan progan --batch-size 32 --steps 63 --markdown
 
@@ -1108,6 +1111,44 @@ def backend_label(result):
     return result["backend"] + (f" ({threads} thr.)" if threads else "")
 
 
+def run_torch_ops_worker(args):
+    """--torch-ops: where the torch gap goes. Profiles 10 steps of the native loop and
+    of kerasgan's Keras networks in the same loop (torch.optim), and prints each
+    aten op's self CPU ms per step for both (torch.profiler), largest difference first."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile
+
+    import kerasgan  # noqa: F401  (its torch thread policy)
+
+    apply_torch_thread_override()
+    per_step = {}
+    for impl in ("native", "keras_nets+torch.optim"):
+        factory = NATIVE_STEPS["torch"] if impl == "native" else BREAKDOWN_STEPS[impl]
+        step, to_tensor, _ = factory(args.model or "dcgan", args.batch_size)
+        real = to_tensor(random_images(1, args.batch_size))
+        for _ in range(args.warmup + 1):
+            step(real)
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(10):
+                step(real)
+        per_step[impl] = {
+            event.key: event.self_cpu_time_total / 1000.0 / 10
+            for event in prof.key_averages()
+        }
+    native, keras_nets = per_step["native"], per_step["keras_nets+torch.optim"]
+    ops = sorted(set(native) | set(keras_nets),
+                 key=lambda k: -abs(keras_nets.get(k, 0.0) - native.get(k, 0.0)))
+    rows = [("op", "native ms/step", "Keras nets ms/step", "difference")] + [
+        (op, f"{native.get(op, 0.0):.1f}", f"{keras_nets.get(op, 0.0):.1f}",
+         f"{keras_nets.get(op, 0.0) - native.get(op, 0.0):+.1f}")
+        for op in ops[:12]
+    ]
+    totals = (sum(native.values()), sum(keras_nets.values()))
+    rows.append(("total (all ops)", f"{totals[0]:.1f}", f"{totals[1]:.1f}",
+                 f"{totals[1] - totals[0]:+.1f}"))
+    print(format_rows(rows, args.markdown))
+
+
 def run_conv_ops_worker(args):
     import numpy as np
 
@@ -1528,6 +1569,13 @@ def parse_args(argv=None):
         "keras_io = the same networks trained by keras-io's DCGAN step (TensorFlow)",
     )
     parser.add_argument(
+        "--torch-ops",
+        action="store_true",
+        help="instead: torch's per-op CPU time (torch.profiler) in the native loop and "
+        "with kerasgan's Keras networks, to locate the torch gap (run with "
+        "KERAS_BACKEND=torch)",
+    )
+    parser.add_argument(
         "--conv-ops",
         action="store_true",
         help="instead: time the DCGAN's convolutions alone (forward, kernel and input "
@@ -1554,7 +1602,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.worker and args.conv_ops:
+    if args.torch_ops:
+        run_torch_ops_worker(args)
+    elif args.worker and args.conv_ops:
         run_conv_ops_worker(args)
     elif args.worker:
         run_worker(args)

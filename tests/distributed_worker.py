@@ -16,8 +16,9 @@ KERAS_BACKEND chooses the framework and its data-parallel engine:
 The models: the DCGAN's networks with SGD (a summed instead of an averaged gradient
 would double the step), and a spectrally normalized critic with WGAN-GP, an EMA
 generator and Adam. The generators' batch norm computes the global batch's statistics
-on JAX (one program) and TensorFlow (`synchronized=True`); Keras has no cross-rank
-batch norm on torch, whose generators have none here.
+on every backend: `norm="sync_batch"` (`kerasgan.layers.SyncBatchNormalization`:
+one program on JAX, Keras's `synchronized=True` all-reduce on TensorFlow, a
+differentiable all-reduce of the sums on torch).
 """
 
 import os
@@ -66,20 +67,8 @@ from kerasgan.models.networks import ConvGenerator  # noqa: E402
 
 
 def generator():
-    norm = "none" if BACKEND == "torch" else "batch"
-    network = ConvGenerator(8, (16, 16, 1), filters=8, norm=norm)
-    if BACKEND != "tensorflow":
-        return network
-    # Cross-replica statistics (a no-op on one device).
-    def synchronized(layer):
-        config = layer.get_config()
-        if isinstance(layer, keras.layers.BatchNormalization):
-            config["synchronized"] = True
-        return type(layer).from_config(config)
-
-    copy = keras.models.clone_model(network, clone_function=synchronized)
-    copy.set_weights(network.get_weights())
-    return copy
+    # Cross-replica statistics (equal to plain batch norm on one device).
+    return ConvGenerator(8, (16, 16, 1), filters=8, norm="sync_batch")
 
 
 def dcgan():

@@ -12,6 +12,7 @@ from kerasgan.layers import DiffAugment
 from kerasgan.layers import MinibatchStdDev
 from kerasgan.layers import SelfAttention2D
 from kerasgan.layers import SpectralNormalization
+from kerasgan.layers import SyncBatchNormalization
 
 
 def _sigma_max(kernel):
@@ -205,3 +206,31 @@ def test_diff_augment_runs_in_a_jitted_fit():
     history = model.fit(x, np.zeros((8, 1)), batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
     assert not np.array_equal(to_numpy([layer.seed_generator.state])[0], state)
+
+
+def test_sync_batch_norm_on_one_device_is_batch_norm():
+    """One device: the same outputs and moving statistics as Keras's layer (the
+    cross-device equality, gradients included, is tests/test_distributed.py's)."""
+    x = np.random.default_rng(0).normal(2.0, 3.0, (6, 4, 4, 3)).astype("float32")
+    plain, synced = keras.layers.BatchNormalization(), SyncBatchNormalization()
+    for layer in (plain, synced):
+        layer.build(x.shape)
+    synced.set_weights(plain.get_weights())
+
+    def output(layer):
+        return to_numpy(keras.ops.stop_gradient(layer(x, training=True)))
+
+    np.testing.assert_allclose(output(synced), output(plain), atol=1e-6)
+    for a, b in zip(synced.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert np.abs(plain.get_weights()[2]).max() > 0.01  # the moving mean moved
+
+
+def test_sync_batch_norm_config_round_trips_and_refuses_synchronized():
+    layer = SyncBatchNormalization(momentum=0.9, epsilon=1e-5)
+    clone = keras.layers.deserialize(keras.layers.serialize(layer))
+    assert type(clone) is SyncBatchNormalization
+    assert clone.get_config() == layer.get_config()
+    assert "synchronized" not in layer.get_config()
+    with pytest.raises(ValueError, match="always synchronizes"):
+        SyncBatchNormalization(synchronized=True)

@@ -24,6 +24,9 @@ exposes the same small interface:
   framework combines replicas' gradients, give the one-device gradient.
 - `process_rank_and_count()`: `(rank, count)` when each process must be given its own
   shard of the data (`torch.distributed`); `(0, 1)` elsewhere.
+- `cross_replica_moments(x, axes)`: `(mean, variance)` of `x` over `axes` and over
+  the global batch of a data-parallel step (every replica's rows), differentiable,
+  as `keras.ops.moments` computes them on one device.
 - `replica_rows(draw, batch_size)`: this replica's rows of a random draw for the
   global batch (backend-agnostic, on the function above).
 - `compile_inference(fn, variables)`: `fn(*tensors)` (inference only, no state kept)
@@ -90,6 +93,7 @@ compile_inference = _adapter.compile_inference
 replica_index_and_count = _adapter.replica_index_and_count
 scale_loss_for_replicas = _adapter.scale_loss_for_replicas
 process_rank_and_count = _adapter.process_rank_and_count
+cross_replica_moments = _adapter.cross_replica_moments
 
 
 def replica_rows(draw, batch_size):

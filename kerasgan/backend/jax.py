@@ -186,3 +186,9 @@ def compile_inference(fn, variables):
 
     jitted = jax.jit(pure)
     return lambda *args: jitted([v.value for v in variables], *args)
+
+
+def cross_replica_moments(x, axes):
+    # Under keras.distribution a step is one program over the global batch: its
+    # moments are already the global batch's.
+    return keras.ops.moments(x, axes)

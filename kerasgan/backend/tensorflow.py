@@ -2,6 +2,7 @@
 
 import contextlib
 
+import keras
 import tensorflow as tf
 
 
@@ -88,3 +89,9 @@ def compile_inference(fn, variables):
     """`fn` as one `tf.function`: it reads `variables` when it runs, not when traced."""
     del variables  # a tf.function captures variables by reference
     return tf.function(fn)
+
+
+def cross_replica_moments(x, axes):
+    # Keras's own all-reduce of the sums inside a tf.distribute replica context (the
+    # default strategy's single replica otherwise).
+    return keras.ops.moments(x, axes, synchronized=True)

@@ -1,8 +1,10 @@
 """PyTorch adapter: `torch.autograd.grad` per phase, eager by default."""
 
 import contextlib
+import math
 import os
 
+import keras
 import torch
 
 
@@ -180,3 +182,25 @@ def compile_inference(fn, variables):
             return fn(*args)
 
     return run
+
+
+def cross_replica_moments(x, axes):
+    """Moments over the ranks' rows: the sums of x and x² are all-reduced by
+    `torch.distributed.nn`'s differentiable all_reduce, whose backward sums the
+    ranks' gradients, as torch's SyncBatchNorm does; so the ranks' averaged
+    gradients are the one-device gradient. Same formula as Keras's torch moments
+    (E[x²] − E[x]²), so one device and N ranks agree to rounding."""
+    if _world() == 1:
+        return keras.ops.moments(x, axes)
+    from torch.distributed.nn import functional as distributed
+
+    x32, axes = x.float(), tuple(axes)
+    sums = torch.sum(x32, dim=axes)
+    count = torch.tensor([float(math.prod(x.shape[a] for a in axes))], device=x.device)
+    totals = distributed.all_reduce(torch.cat([
+        sums.reshape(-1), torch.sum(torch.square(x32), dim=axes).reshape(-1), count,
+    ]))
+    size = sums.numel()
+    mean = totals[:size] / totals[-1]
+    variance = totals[size:-1] / totals[-1] - torch.square(mean)
+    return mean.reshape(sums.shape).to(x.dtype), variance.reshape(sums.shape).to(x.dtype)

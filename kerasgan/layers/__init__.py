@@ -6,6 +6,7 @@ from kerasgan.layers.image_pool import ImagePool
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization
+from kerasgan.layers.sync_batch_norm import SyncBatchNormalization
 from kerasgan.layers.pixel_shuffle import PixelShuffle
 from kerasgan.layers.reflection_padding import ReflectionPadding2D
 from kerasgan.layers.linear_conditional_batch_norm import LinearConditionalBatchNormalization

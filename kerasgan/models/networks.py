@@ -33,6 +33,7 @@ import keras
 from keras import layers
 
 from kerasgan.layers.conditional_batch_norm import ConditionalBatchNormalization
+from kerasgan.layers.sync_batch_norm import SyncBatchNormalization
 from kerasgan.layers.minibatch_stddev import MinibatchStdDev
 from kerasgan.layers.self_attention import SelfAttention2D
 from kerasgan.layers.spectral_normalization import SpectralNormalization
@@ -151,7 +152,7 @@ class SubclassedGenerator(_NetworkConfig, keras.Model):
 
 
 # ---------------------------------------------------------------------- generator
-GENERATOR_NORMS = ("batch", "conditional_batch", "none")
+GENERATOR_NORMS = ("batch", "sync_batch", "conditional_batch", "none")
 
 
 def _check_norm(norm, num_classes):
@@ -169,6 +170,8 @@ def generator_normalization(norm, labels=None, num_classes=None, dtype=None):
     _check_norm(norm, num_classes)
     if norm == "batch":
         return lambda x: layers.BatchNormalization(dtype=dtype)(x)
+    if norm == "sync_batch":  # statistics over every device's rows (data parallel)
+        return lambda x: SyncBatchNormalization(dtype=dtype)(x)
     if norm == "conditional_batch":
         return lambda x: ConditionalBatchNormalization(num_classes, dtype=dtype)(
             [x, labels]
@@ -273,7 +276,9 @@ class ConvGenerator(Network):
         data_shape: `(height, width, channels)`; sides of the form s·2^k with s in
             4..7 and k ≥ 2 (28, 32, 64, 128, ...).
         filters: filters of the last hidden block; each earlier block doubles them.
-        norm: normalization after each hidden layer: `"batch"`,
+        norm: normalization after each hidden layer: `"batch"`, `"sync_batch"`
+            (`kerasgan.layers.SyncBatchNormalization`: the global batch's statistics
+            in data-parallel training, docs/distributed.md),
             `"conditional_batch"` (a scale and shift per class,
             `kerasgan.layers.ConditionalBatchNormalization`; needs `num_classes`) or
             `"none"`. A normalization replaces the layers' biases.
@@ -440,7 +445,7 @@ def build_generator(
 
     `output_activation` applies to MLPs only ("linear" by default); conv nets end in
     tanh. With `num_classes`, the model takes `[latents, labels]`. `norm` is the conv
-    net's normalization after each hidden layer: "batch", "conditional_batch" (a
+    net's normalization after each hidden layer: "batch", "sync_batch", "conditional_batch" (a
     scale and shift per class, `ConditionalBatchNormalization`) or "none"; MLPs have
     none (the value is still checked).
     """
