@@ -15,7 +15,7 @@ float16 is a storage format only: the weights are cast back to float32 on loadin
 and every computation runs in float32.
 
 ```python
-kerasgan.zoo.save_lean_preset("zoo/dcgan_fashion_mnist", "dist/dcgan_fashion_mnist")
+kerasgan.zoo.save_lean_preset("dcgan_fashion_mnist", "dist/dcgan_fashion_mnist")
 gan = kerasgan.zoo.load("dist/dcgan_fashion_mnist")                 # samples
 gan = kerasgan.zoo.load("dist/dcgan_fashion_mnist", training=True)  # G, D, EMA G
 ```
