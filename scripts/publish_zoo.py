@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 import keras
+import numpy as np
 
 from kerasgan.utils.files import atomic_path
 from kerasgan.utils.files import replace_marked_section
@@ -87,15 +88,18 @@ def measure(name):
         weights = metadata["weights"]
         download = [*metadata["files"], preset_lib.METADATA]
         fp16 = weights["max_abs_difference"]["float16"]
-        return (
-            f"| {name} | {megabytes(today, [p.name for p in today.iterdir()]):.2f} "
-            f"| {megabytes(today, [preset_lib.WEIGHTS]):.2f} "
-            f"| {megabytes(folder, [lean.LEAN_WEIGHTS]):.2f} "
-            f"| {megabytes(folder, download):.2f} "
+        sizes_mb = [megabytes(today, [p.name for p in today.iterdir()]),
+                    megabytes(today, [preset_lib.WEIGHTS]),
+                    megabytes(folder, [lean.LEAN_WEIGHTS]),
+                    megabytes(folder, download)]
+        row = (
+            f"| {name} | {sizes_mb[0]:.2f} | {sizes_mb[1]:.2f} | {sizes_mb[2]:.2f} "
+            f"| {sizes_mb[3]:.2f} "
             f"| {'passes' if weights['dtype'] == 'float16' else 'fails'} "
             f"({'inf/nan' if fp16 is None else f'{fp16:.2g}'}) | {weights['dtype']} "
             f"| {megabytes(folder, [preset_lib.WEIGHTS]):.2f} |"
         )
+        return row, np.array(sizes_mb)
 
 
 def sizes(names, owner, out):
@@ -108,14 +112,18 @@ def sizes(names, owner, out):
         "| training state, optional (MB) |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    totals = np.zeros(4)
     for name in names:
-        rows.append(measure(name))
-        print(rows[-1], flush=True)
-    total_today = sum(megabytes(registry.resolve(n), [p.name for p in registry.resolve(n).iterdir()])
-                      for n in names)
+        row, sizes_mb = measure(name)
+        rows.append(row)
+        totals += sizes_mb
+        print(row, flush=True)
+    passed = sum("| float16 |" in row for row in rows)
     text = "\n".join(rows + [
+        f"| **total** | {totals[0]:.1f} | {totals[1]:.1f} | {totals[2]:.1f} | {totals[3]:.1f} "
+        f"| {passed} of {len(names)} pass | | {totals[1]:.1f} |",
         "",
-        f"{len(names)} entries, {total_today:.1f} MB today. float16 passes when the lean "
+        f"{len(names)} entries. float16 passes when the lean "
         "model's reference slice (`generate(2, seed=0)`, every second pixel) is within "
         f"{lean.TOLERANCE:g} max abs of the full model's. Measured by "
         f"`KERAS_BACKEND={keras.backend.backend()} python scripts/publish_zoo.py sizes` "
