@@ -274,7 +274,9 @@ def load_preset(directory, verify=True, training=False):
     elif training:
         gan.load_weights(lean.training_state_path(directory, metadata))
     else:
-        lean.load_lean_weights(gan, directory / metadata["weights"]["file"])
+        name = metadata["weights"]["file"]
+        check_file_name(name, directory)
+        lean.load_lean_weights(gan, directory / name)
     return gan
 
 
