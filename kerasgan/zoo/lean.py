@@ -151,7 +151,8 @@ def save_lean_preset(source, directory, tolerance=TOLERANCE, training_state=True
             raise ValueError(f"Write the lean preset of {full} into another folder.")
         _copy_atomic(full / preset_lib.CONFIG, directory / preset_lib.CONFIG)
         write_lean_weights(gan, directory / LEAN_WEIGHTS, dtype)
-        carried = [n for n in CARRIED if n in metadata.get("files", {})]
+        # The card too (a zoo entry's README.md is not in its "files"): hashed here.
+        carried = [n for n in CARRIED if (full / n).is_file() and not (full / n).is_symlink()]
         for name in carried:
             _copy_atomic(full / name, directory / name)
         info = _lean_metadata(metadata, dtype, differences, tolerance, gan)
