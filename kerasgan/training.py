@@ -627,7 +627,7 @@ def load_networks_from(model, preset):
     (SRGAN from its SRResNet; a fine-tuned model from a zoo entry)."""
     from kerasgan import zoo
 
-    source = zoo.load(str(preset))
+    source = zoo.load(str(preset), training=True)  # a lean preset has no D
     copied = []
     for name, network in model.networks.items():
         other = source.networks.get(name)

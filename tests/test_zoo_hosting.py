@@ -25,6 +25,8 @@ pytest.importorskip("huggingface_hub", reason="hf:// needs `pip install huggingf
 
 # Small entries: every installed entry is checked against its reference in test_zoo.py.
 ENTRIES = ["vanilla_gan_ring8", "vanilla_gan_grid25"]
+# Published lean (`publish_zoo.py lean`): served as hf://kerasgan/<entry>_lean.
+LEAN = {"vanilla_gan_ring8_lean": "vanilla_gan_ring8"}
 
 
 class HubHandler(http.server.BaseHTTPRequestHandler):
@@ -66,15 +68,28 @@ class HubHandler(http.server.BaseHTTPRequestHandler):
         self._answer(body=True)
 
 
+@pytest.fixture(scope="module")
+def lean_presets(tmp_path_factory):
+    """The lean distribution presets (with training state) of LEAN, written once."""
+    root = tmp_path_factory.mktemp("lean")
+    return {name: kerasgan.zoo.save_lean_preset(entry, root / name)
+            for name, entry in LEAN.items()}
+
+
 @pytest.fixture
-def hub(tmp_path, monkeypatch):
-    """A loopback Hub serving copies of ENTRIES as hf://kerasgan/<name>, pinned in a
-    registry, with those entries not installed (an empty zoo) and an empty cache."""
+def hub(tmp_path, monkeypatch, lean_presets):
+    """A loopback Hub serving copies of ENTRIES as hf://kerasgan/<name> and the lean
+    presets of LEAN, pinned in a registry, with none installed (an empty zoo) and an
+    empty cache."""
     served = tmp_path / "hub" / "kerasgan"
     records = {}
     for name in ENTRIES:
         shutil.copytree(registry.resolve(name), served / name)
         records[name] = registry.hosted_record(name, f"hf://kerasgan/{name}")
+    for name, folder in lean_presets.items():
+        shutil.copytree(folder, served / name)
+        records[name] = registry.hosted_record(
+            LEAN[name], f"hf://kerasgan/{name}", folder=folder)
     handler = type("Handler", (HubHandler,), {"root": served.parent, "requests": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -111,7 +126,7 @@ def fetched(requests):
 def test_listing_hosted_entries_downloads_nothing(hub):
     _, requests = hub
     listed = {entry["name"]: entry for entry in kerasgan.zoo.list()}
-    assert set(listed) == set(ENTRIES) and not fetched(requests)
+    assert set(listed) == set(ENTRIES) | set(LEAN) and not fetched(requests)
     assert listed["vanilla_gan_grid25"]["variant"] == "VanillaGAN"
 
 
@@ -160,3 +175,41 @@ def test_the_shipped_registry_pins_every_entry_it_lists():
         assert record["url"].startswith(("hf://", "https://")), name
         assert len(record["sha256"]) == 64, name
     assert pathlib.Path(hosted.REGISTRY).is_file()
+
+
+def test_a_hosted_lean_entry_downloads_only_what_generate_needs(hub):
+    served, requests = hub
+    gan = kerasgan.zoo.load("vanilla_gan_ring8_lean")
+    info = kerasgan.zoo.info("vanilla_gan_ring8_lean")
+    # The reference was computed on the backend that trained the entry (TensorFlow):
+    # the lean weights give it on every backend, to the float16 tolerance.
+    np.testing.assert_allclose(kerasgan.zoo.reference_slice(gan),
+                               info["reference"]["values"], atol=1e-3)
+    assert fetched(requests) == sorted({*info["files"], "metadata.json"})
+    assert "generator.weights.h5" in info["files"]
+    assert "model.weights.h5" not in fetched(requests)  # the training state: optional
+    assert hosted.get("vanilla_gan_ring8_lean")["size_mb"] < hosted.get(
+        "vanilla_gan_ring8")["size_mb"]
+
+
+def test_a_hosted_lean_entry_fetches_its_training_state_for_fine_tuning(hub):
+    served, requests = hub
+    full = kerasgan.zoo.load("vanilla_gan_ring8_lean", training=True)
+    assert "model.weights.h5" in fetched(requests)
+    installed = kerasgan.zoo.load(served / "vanilla_gan_ring8")
+    for a, b in zip(installed.discriminator.get_weights(), full.discriminator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    requests.clear()
+    kerasgan.zoo.load("vanilla_gan_ring8_lean", training=True)  # cached: no request
+    assert requests == []
+
+
+def test_a_changed_hosted_training_state_is_refused_and_not_kept(hub):
+    served, _ = hub
+    weights = served / "vanilla_gan_ring8_lean" / "model.weights.h5"
+    weights.write_bytes(weights.read_bytes()[:-10] + b"0123456789")
+    kerasgan.zoo.load("vanilla_gan_ring8_lean")  # sampling does not need it
+    with pytest.raises(PresetError, match="model.weights.h5 does not match its sha256"):
+        kerasgan.zoo.load("vanilla_gan_ring8_lean", training=True)
+    folder = kerasgan.zoo.resolve("vanilla_gan_ring8_lean")
+    assert not (folder / "model.weights.h5").exists()

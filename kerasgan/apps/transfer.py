@@ -94,10 +94,11 @@ def load_source(source):
             f"{type(source).__name__}."
         )
     folder = zoo.resolve(str(source))
-    preset_lib.verify_preset(folder)
+    # A lean preset's full training state (refused, saying how to get it, if absent).
+    weights = zoo.registry.training_weights(str(source))
     # Before building the model: a preset without D is refused, not half loaded.
-    _check_discriminator_weights(folder / preset_lib.WEIGHTS, str(source))
-    gan = preset_lib.load_preset(folder, verify=False)
+    _check_discriminator_weights(weights, str(source))
+    gan = preset_lib.load_preset(folder, verify=False, training=True)
     _check_source(gan, str(source))
     metadata = preset_lib.read_metadata(folder)
     recorded = metadata.get("training") or {}

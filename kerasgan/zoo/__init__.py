@@ -5,10 +5,12 @@ kerasgan.zoo.list()                               # the built-in entries
 gan = kerasgan.zoo.load("dcgan_fashion_mnist")    # any entry, class from its config
 gan = kerasgan.models.DCGAN.from_preset("dcgan_fashion_mnist")  # class-checked
 gan.save_to_preset("my_run/")                     # and kerasgan.zoo.load("my_run/")
+kerasgan.zoo.save_lean_preset("my_run/", "dist/")  # generate()'s weights, float16
 ```
 """
 
 from kerasgan.utils import preset_io as _preset_io
+from kerasgan.zoo.lean import save_lean_preset
 from kerasgan.zoo.preset import PresetError
 from kerasgan.zoo.preset import load_preset
 from kerasgan.zoo.preset import reference_slice

@@ -68,6 +68,24 @@ def download(uri, metadata_sha256):
     return folder
 
 
+def download_file(uri, name, sha256):
+    """Downloads one more file of the preset at `uri` (a lean preset's training
+    state) into its folder, unless there already; refused unless it has `sha256`."""
+    repo_id, revision = parse(uri)
+    folder = private_folder(cache_dir() / "zoo" / "hf" / repo_id / revision)
+    preset_lib.check_file_name(name, folder)
+    if _matches(folder / name, sha256):
+        return folder / name
+    path = _fetch(_huggingface_hub(), repo_id, revision, name, folder)
+    if sha256_of(path) != sha256:
+        path.unlink(missing_ok=True)
+        raise preset_lib.PresetError(
+            f"{uri}: {name} does not match its sha256 in metadata.json "
+            f"({sha256[:12]}…); the file was not kept."
+        )
+    return path
+
+
 def _complete(folder, metadata_sha256):
     """Whether `folder` holds the pinned metadata.json and every file it lists."""
     if not _matches(folder / preset_lib.METADATA, metadata_sha256):

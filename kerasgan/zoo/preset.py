@@ -172,7 +172,7 @@ def rehash_preset(directory, metadata=None, extra_files=()):
     directory = pathlib.Path(directory)
     if metadata is None:
         metadata = read_metadata(directory)
-    names = sorted({*REQUIRED, *metadata.get("files", {}), *extra_files})
+    names = sorted({*required_files(metadata), *metadata.get("files", {}), *extra_files})
     for name in names:
         check_file_name(name, directory)
     metadata = {
@@ -181,6 +181,14 @@ def rehash_preset(directory, metadata=None, extra_files=()):
     }
     write_json(directory / METADATA, metadata)
     return directory
+
+
+def required_files(metadata):
+    """The files a preset must list: its config and its weights (full or lean)."""
+    weights = metadata.get("weights") or {}
+    if weights.get("format") == "lean":
+        return (CONFIG, weights.get("file", ""))
+    return REQUIRED
 
 
 def check_file_name(name, directory):
@@ -213,7 +221,7 @@ def verify_preset(directory):
             f"{directory / METADATA}: \"files\" is a {type(files).__name__}; "
             "expected an object of file names and sha256 digests."
         )
-    for name in REQUIRED:
+    for name in required_files(metadata):
         if name not in files:
             raise PresetError(f"{directory / METADATA} records no sha256 for {name}.")
     for name, expected in files.items():
@@ -237,23 +245,49 @@ def verify_preset(directory):
     return metadata
 
 
-def load_preset(directory, verify=True):
+def load_preset(directory, verify=True, training=False):
     """Builds the model of a preset folder and loads its weights.
 
     The config must name a class registered in the "kerasgan" package; it is
     deserialized with Keras `safe_mode` on (no lambdas, nothing unpickled), and the
-    weights are read from HDF5 arrays.
+    weights are read from HDF5 arrays. A lean preset (`kerasgan.zoo.save_lean_preset`)
+    loads the weights `generate` needs (float16 ones cast to float32), or with
+    `training=True` its full training state.
 
     Args:
-        directory: a folder written by `save_preset`.
+        directory: a folder written by `save_preset` or `save_lean_preset`.
         verify: check the files' sha256 first (leave on).
+        training: load every network (G, D, EMA G) for fine-tuning or resuming; a
+            lean preset then needs its training-state file (refused, saying how to
+            get it, when it has none).
 
     Returns:
         The GAN.
     """
+    from kerasgan.zoo import lean
+
     directory = pathlib.Path(directory)
-    if verify:
-        verify_preset(directory)
+    metadata = verify_preset(directory) if verify else _metadata_if_any(directory)
+    gan = build_model(directory)
+    if not lean.is_lean(metadata):
+        gan.load_weights(directory / WEIGHTS)
+    elif training:
+        gan.load_weights(lean.training_state_path(directory, metadata))
+    else:
+        name = metadata["weights"]["file"]
+        check_file_name(name, directory)
+        lean.load_lean_weights(gan, directory / name)
+    return gan
+
+
+def _metadata_if_any(directory):
+    return read_metadata(directory) if (directory / METADATA).is_file() else {}
+
+
+def build_model(directory):
+    """The model a preset's `config.json` describes (a registered kerasgan class,
+    deserialized with `safe_mode`), with its initial weights."""
+    directory = pathlib.Path(directory)
     config = read_json(directory / CONFIG)
     registered = config.get("registered_name", "") if isinstance(config, dict) else ""
     if not str(registered).startswith("kerasgan>"):
@@ -261,6 +295,4 @@ def load_preset(directory, verify=True):
             f"{directory / CONFIG} describes {registered or 'no registered class'}; "
             "a kerasgan preset holds a model class registered by kerasgan."
         )
-    gan = keras.saving.deserialize_keras_object(config, safe_mode=True)
-    gan.load_weights(directory / WEIGHTS)
-    return gan
+    return keras.saving.deserialize_keras_object(config, safe_mode=True)

@@ -27,6 +27,7 @@ from kerasgan.utils.storage import zoo_root
 from kerasgan.zoo import archives
 from kerasgan.zoo import hosted
 from kerasgan.zoo import hub
+from kerasgan.zoo import lean
 from kerasgan.zoo import preset as preset_lib
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -181,7 +182,7 @@ def _preset_folder_in(path, url):
     )
 
 
-def load(preset, sha256=None, verify=True):
+def load(preset, sha256=None, verify=True, training=False):
     """Loads a GAN from the zoo, a preset folder or a URL; its class from its config.
 
     Args:
@@ -189,6 +190,10 @@ def load(preset, sha256=None, verify=True):
             `gan.save_to_preset`, or an `https://` URL of an archive of one.
         sha256: the archive's sha256, required for URLs.
         verify: check every file against the sha256 in `metadata.json` (leave on).
+        training: every network (G, D, EMA G) for fine-tuning or resuming. A lean
+            preset (`save_lean_preset`, what hosted entries are) then needs its
+            training-state file: downloaded (checked) for hf:// presets and hosted
+            entries; refused, saying how to get it, when it is not there.
 
     Returns:
         The GAN with its weights, ready for `generate`.
@@ -200,7 +205,39 @@ def load(preset, sha256=None, verify=True):
     images = gan.generate(16, seed=0)
     ```
     """
-    return preset_lib.load_preset(resolve(preset, sha256), verify=verify)
+    folder = resolve(preset, sha256)
+    if training:
+        _fetch_training_state(preset, folder)
+    return preset_lib.load_preset(folder, verify=verify, training=training)
+
+
+def training_weights(preset, sha256=None):
+    """The checked file holding every network of a preset (G, D, EMA G).
+
+    A full preset's `model.weights.h5`; a lean preset's training-state file,
+    downloaded for hf:// presets and hosted entries.
+
+    Raises:
+        PresetError: a lean preset without it, saying how to get it.
+    """
+    folder = resolve(preset, sha256)
+    metadata = preset_lib.verify_preset(folder)
+    if not lean.is_lean(metadata):
+        return folder / preset_lib.WEIGHTS
+    _fetch_training_state(preset, folder)
+    return lean.training_state_path(folder, metadata, os.fspath(preset))
+
+
+def _fetch_training_state(preset, folder):
+    """Downloads a lean hf:// preset's training-state file into its folder (once)."""
+    state = preset_lib.read_metadata(folder).get("training_state") or {}
+    if not state or (folder / state.get("file", "")).is_file():
+        return
+    text = os.fspath(preset)
+    record = hosted.get(text) if NAME.match(text) else None
+    url = record["url"] if record else text
+    if url.startswith(hub.SCHEME):
+        hub.download_file(url, state["file"], state["sha256"])
 
 
 def generator_parameters(counts, variant):
@@ -264,17 +301,26 @@ def _hosted_fields(name):
     return {key: record.get(key) for key in LISTED}
 
 
-def hosted_record(name, url):
+def hosted_record(name, url, folder=None):
     """The hosted-registry record of the installed entry `name`, published at `url`.
 
     Pins the sha256 of its `metadata.json`, which holds every other file's sha256,
     and keeps what `list()` shows, so listing downloads nothing.
+
+    Args:
+        folder: the folder uploaded (its lean distribution preset); default the
+            installed entry's. `size_mb` is then what `load` downloads.
     """
-    return {
+    record = {
         "url": url,
-        "sha256": sha256_of(resolve(name) / preset_lib.METADATA),
+        "sha256": sha256_of(pathlib.Path(folder or resolve(name)) / preset_lib.METADATA),
         **listed_fields(name),
     }
+    if folder is not None:
+        files = [*preset_lib.read_metadata(folder)["files"], preset_lib.METADATA]
+        size = sum((pathlib.Path(folder) / f).stat().st_size for f in files)
+        record["size_mb"] = round(size / 2**20, 1)
+    return record
 
 
 def listed_fields(name):
