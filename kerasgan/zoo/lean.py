@@ -21,12 +21,10 @@ gan = kerasgan.zoo.load("dist/dcgan_fashion_mnist", training=True)  # G, D, EMA 
 ```
 """
 
-import fnmatch
 import pathlib
 import shutil
 import tempfile
 
-import h5py
 import keras
 import numpy as np
 
@@ -34,81 +32,10 @@ from kerasgan.utils.files import atomic_path
 from kerasgan.utils.storage import sha256_of
 from kerasgan.zoo import preset as preset_lib
 
-LEAN_WEIGHTS = "generator.weights.h5"
+LEAN_WEIGHTS = preset_lib.LEAN_WEIGHTS  # the lean file's name (preset.py reads it)
 TOLERANCE = 1e-3
 # Files of a source preset carried into its lean copy (when present).
 CARRIED = ("samples.png", "metrics.json", "README.md")
-
-
-def is_lean(metadata):
-    """Whether a preset's metadata describes a lean preset."""
-    return (metadata.get("weights") or {}).get("format") == "lean"
-
-
-def sampling_names(gan):
-    """The networks `generate`/`translate`/`upscale` run (`cls.sampling_networks`)."""
-    return [name for name in gan.network_names
-            if any(fnmatch.fnmatchcase(name, p) for p in type(gan).sampling_networks)]
-
-
-def lean_variables(gan):
-    """`[(index in gan.weights, variable)]` a lean file holds.
-
-    Every variable of the model except the other networks' (the discriminators)
-    and the sampling networks' own trained copies where an EMA copy replaces them:
-    the EMA copy is stored and loaded into both.
-    """
-    sampling = sampling_names(gan)
-    dropped = set()
-    for name in gan.network_names:
-        averaged = getattr(gan, f"ema_{name}", None)
-        if name not in sampling:
-            dropped |= {id(v) for v in gan.network(name).weights}
-            if averaged is not None:
-                dropped |= {id(v) for v in averaged.weights}
-        elif averaged is not None:
-            dropped |= {id(v) for v in gan.network(name).weights}
-    return [(i, v) for i, v in enumerate(gan.weights) if id(v) not in dropped]
-
-
-def write_lean_weights(gan, path, dtype):
-    """Writes `lean_variables(gan)` to `path` (HDF5 arrays), floats as `dtype`."""
-    with atomic_path(path) as tmp, h5py.File(tmp, "w") as handle:
-        handle.attrs["format"] = "kerasgan-lean-1"
-        for index, variable in lean_variables(gan):
-            value = np.asarray(keras.ops.convert_to_numpy(variable))
-            if value.dtype.kind == "f":
-                value = value.astype(dtype)
-            dataset = handle.create_dataset(str(index), data=value)
-            dataset.attrs["path"] = variable.path
-
-
-def load_lean_weights(gan, path):
-    """Assigns a lean file's arrays to `gan` (as float32) and copies each EMA network
-    into the network it averages, so both give the stored weights."""
-    weights = gan.weights
-    expected = dict(lean_variables(gan))
-    with h5py.File(path, "r") as handle:
-        stored = {int(key): handle[key] for key in handle.keys()}
-        if set(stored) != set(expected):
-            raise preset_lib.PresetError(
-                f"{path} holds {len(stored)} arrays; this {type(gan).__name__} config "
-                f"needs {len(expected)}. The lean file was written for another model: "
-                "write it again with kerasgan.zoo.save_lean_preset."
-            )
-        for index, dataset in stored.items():
-            variable = weights[index]
-            if dataset.dtype.kind not in "fiub" or tuple(dataset.shape) != tuple(variable.shape):
-                raise preset_lib.PresetError(
-                    f"{path}: array {index} has shape {dataset.shape} ({dataset.dtype}); "
-                    f"{variable.path} needs {tuple(variable.shape)}."
-                )
-            variable.assign(np.asarray(dataset[()]).astype(variable.dtype))
-    for name in sampling_names(gan):
-        averaged = getattr(gan, f"ema_{name}", None)
-        if averaged is not None:
-            gan.network(name).set_weights(averaged.get_weights())
-    return gan
 
 
 def save_lean_preset(source, directory, tolerance=TOLERANCE, training_state=True):
@@ -137,7 +64,7 @@ def save_lean_preset(source, directory, tolerance=TOLERANCE, training_state=True
     with tempfile.TemporaryDirectory(dir=directory, prefix=".lean-") as scratch:
         full = _full_preset(source, pathlib.Path(scratch) / "full")
         metadata = preset_lib.read_metadata(full)
-        if is_lean(metadata):
+        if preset_lib.is_lean(metadata):
             raise preset_lib.PresetError(
                 f"{source} is already lean; write a lean preset from a full one."
             )
@@ -150,7 +77,7 @@ def save_lean_preset(source, directory, tolerance=TOLERANCE, training_state=True
         if full.resolve() == directory.resolve():
             raise ValueError(f"Write the lean preset of {full} into another folder.")
         _copy_atomic(full / preset_lib.CONFIG, directory / preset_lib.CONFIG)
-        write_lean_weights(gan, directory / LEAN_WEIGHTS, dtype)
+        preset_lib.write_lean_weights(gan, directory / preset_lib.LEAN_WEIGHTS, dtype)
         # The card too (a zoo entry's README.md is not in its "files"): hashed here.
         carried = [n for n in CARRIED if (full / n).is_file() and not (full / n).is_symlink()]
         for name in carried:
@@ -166,7 +93,7 @@ def save_lean_preset(source, directory, tolerance=TOLERANCE, training_state=True
         else:
             (directory / preset_lib.WEIGHTS).unlink(missing_ok=True)
         info["files"] = {}
-        return preset_lib.rehash_preset(directory, info, [LEAN_WEIGHTS, *carried])
+        return preset_lib.rehash_preset(directory, info, [preset_lib.LEAN_WEIGHTS, *carried])
 
 
 def _full_preset(source, scratch):
@@ -186,9 +113,9 @@ def _measured_dtype(gan, full, expected, tolerance, scratch):
     differences = {}
     for dtype in ("float16", "float32"):
         path = pathlib.Path(scratch) / f"{dtype}.h5"
-        write_lean_weights(gan, path, dtype)
+        preset_lib.write_lean_weights(gan, path, dtype)
         lean = preset_lib.build_model(full)
-        load_lean_weights(lean, path)
+        preset_lib.load_lean_weights(lean, path)
         actual = np.asarray(preset_lib.reference_slice(lean))
         difference = float(np.max(np.abs(actual - expected)))
         differences[dtype] = difference if np.isfinite(difference) else None
@@ -207,10 +134,10 @@ def _lean_metadata(metadata, dtype, differences, tolerance, gan):
         **keep,
         "weights": {
             "format": "lean",
-            "file": LEAN_WEIGHTS,
+            "file": preset_lib.LEAN_WEIGHTS,
             "dtype": dtype,
             "networks": [f"ema_{n}" if getattr(gan, f"ema_{n}", None) is not None else n
-                         for n in sampling_names(gan)],
+                         for n in preset_lib.sampling_names(gan)],
             "tolerance": tolerance,
             "max_abs_difference": differences,
             "measured_on": keras.backend.backend(),
@@ -223,39 +150,3 @@ def _copy_atomic(source, target):
         return
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
-
-
-def training_state_path(directory, metadata, name=None):
-    """The checked full training-state file of a lean preset.
-
-    Raises:
-        PresetError: the preset has none, or its file is missing or changed; the
-            message says how to get it.
-    """
-    directory = pathlib.Path(directory)
-    name = name or str(directory)
-    state = metadata.get("training_state")
-    if not state:
-        raise preset_lib.PresetError(
-            f"{name} is a lean preset: it holds the weights generate() needs, not the "
-            "discriminator or the trained generator that fine-tuning and resuming "
-            "continue from. Use the full preset (written by gan.save_to_preset), or "
-            "write the lean one with kerasgan.zoo.save_lean_preset(..., "
-            "training_state=True) and load it with kerasgan.zoo.load(name, training=True)."
-        )
-    file = state.get("file", "")
-    preset_lib.check_file_name(file, directory)
-    path = directory / file
-    if not path.is_file() or path.is_symlink():
-        raise preset_lib.PresetError(
-            f"{name} is a lean preset; its full training state {file} (sha256 "
-            f"{state.get('sha256', '')[:12]}…) is not in {directory}. For a zoo entry "
-            "or hf:// preset, kerasgan.zoo.load(name, training=True) downloads it; "
-            f"otherwise put {file} from where the preset was published in that folder."
-        )
-    if sha256_of(path) != state.get("sha256"):
-        raise preset_lib.PresetError(
-            f"{path} does not match its sha256 in {preset_lib.METADATA} (training_state): "
-            "the file was changed or truncated. Download it again."
-        )
-    return path

@@ -6,10 +6,12 @@ file is named in the error) and, in the tests, the slice on every backend.
 """
 
 import datetime
+import fnmatch
 import json
 import pathlib
 import re
 
+import h5py
 import keras
 import numpy as np
 
@@ -264,19 +266,17 @@ def load_preset(directory, verify=True, training=False):
     Returns:
         The GAN.
     """
-    from kerasgan.zoo import lean
-
     directory = pathlib.Path(directory)
     metadata = verify_preset(directory) if verify else _metadata_if_any(directory)
     gan = build_model(directory)
-    if not lean.is_lean(metadata):
+    if not is_lean(metadata):
         gan.load_weights(directory / WEIGHTS)
     elif training:
-        gan.load_weights(lean.training_state_path(directory, metadata))
+        gan.load_weights(training_state_path(directory, metadata))
     else:
         name = metadata["weights"]["file"]
         check_file_name(name, directory)
-        lean.load_lean_weights(gan, directory / name)
+        load_lean_weights(gan, directory / name)
     return gan
 
 
@@ -296,3 +296,114 @@ def build_model(directory):
             "a kerasgan preset holds a model class registered by kerasgan."
         )
     return keras.saving.deserialize_keras_object(config, safe_mode=True)
+
+
+# A lean preset (kerasgan.zoo.lean writes them): the weights generate() needs.
+LEAN_WEIGHTS = "generator.weights.h5"
+
+
+def is_lean(metadata):
+    """Whether a preset's metadata describes a lean preset."""
+    return (metadata.get("weights") or {}).get("format") == "lean"
+
+
+def sampling_names(gan):
+    """The networks `generate`/`translate`/`upscale` run (`cls.sampling_networks`)."""
+    return [name for name in gan.network_names
+            if any(fnmatch.fnmatchcase(name, p) for p in type(gan).sampling_networks)]
+
+
+def lean_variables(gan):
+    """`[(index in gan.weights, variable)]` a lean file holds.
+
+    Every variable of the model except the other networks' (the discriminators)
+    and the sampling networks' own trained copies where an EMA copy replaces them:
+    the EMA copy is stored and loaded into both.
+    """
+    sampling = sampling_names(gan)
+    dropped = set()
+    for name in gan.network_names:
+        averaged = getattr(gan, f"ema_{name}", None)
+        if name not in sampling:
+            dropped |= {id(v) for v in gan.network(name).weights}
+            if averaged is not None:
+                dropped |= {id(v) for v in averaged.weights}
+        elif averaged is not None:
+            dropped |= {id(v) for v in gan.network(name).weights}
+    return [(i, v) for i, v in enumerate(gan.weights) if id(v) not in dropped]
+
+
+def write_lean_weights(gan, path, dtype):
+    """Writes `lean_variables(gan)` to `path` (HDF5 arrays), floats as `dtype`."""
+    with atomic_path(path) as tmp, h5py.File(tmp, "w") as handle:
+        handle.attrs["format"] = "kerasgan-lean-1"
+        for index, variable in lean_variables(gan):
+            value = np.asarray(keras.ops.convert_to_numpy(variable))
+            if value.dtype.kind == "f":
+                value = value.astype(dtype)
+            dataset = handle.create_dataset(str(index), data=value)
+            dataset.attrs["path"] = variable.path
+
+
+def load_lean_weights(gan, path):
+    """Assigns a lean file's arrays to `gan` (as float32) and copies each EMA network
+    into the network it averages, so both give the stored weights."""
+    weights = gan.weights
+    expected = dict(lean_variables(gan))
+    with h5py.File(path, "r") as handle:
+        stored = {int(key): handle[key] for key in handle.keys()}
+        if set(stored) != set(expected):
+            raise PresetError(
+                f"{path} holds {len(stored)} arrays; this {type(gan).__name__} config "
+                f"needs {len(expected)}. The lean file was written for another model: "
+                "write it again with kerasgan.zoo.save_lean_preset."
+            )
+        for index, dataset in stored.items():
+            variable = weights[index]
+            if dataset.dtype.kind not in "fiub" or tuple(dataset.shape) != tuple(variable.shape):
+                raise PresetError(
+                    f"{path}: array {index} has shape {dataset.shape} ({dataset.dtype}); "
+                    f"{variable.path} needs {tuple(variable.shape)}."
+                )
+            variable.assign(np.asarray(dataset[()]).astype(variable.dtype))
+    for name in sampling_names(gan):
+        averaged = getattr(gan, f"ema_{name}", None)
+        if averaged is not None:
+            gan.network(name).set_weights(averaged.get_weights())
+    return gan
+
+
+def training_state_path(directory, metadata, name=None):
+    """The checked full training-state file of a lean preset.
+
+    Raises:
+        PresetError: the preset has none, or its file is missing or changed; the
+            message says how to get it.
+    """
+    directory = pathlib.Path(directory)
+    name = name or str(directory)
+    state = metadata.get("training_state")
+    if not state:
+        raise PresetError(
+            f"{name} is a lean preset: it holds the weights generate() needs, not the "
+            "discriminator or the trained generator that fine-tuning and resuming "
+            "continue from. Use the full preset (written by gan.save_to_preset), or "
+            "write the lean one with kerasgan.zoo.save_lean_preset(..., "
+            "training_state=True) and load it with kerasgan.zoo.load(name, training=True)."
+        )
+    file = state.get("file", "")
+    check_file_name(file, directory)
+    path = directory / file
+    if not path.is_file() or path.is_symlink():
+        raise PresetError(
+            f"{name} is a lean preset; its full training state {file} (sha256 "
+            f"{state.get('sha256', '')[:12]}…) is not in {directory}. For a zoo entry "
+            "or hf:// preset, kerasgan.zoo.load(name, training=True) downloads it; "
+            f"otherwise put {file} from where the preset was published in that folder."
+        )
+    if sha256_of(path) != state.get("sha256"):
+        raise PresetError(
+            f"{path} does not match its sha256 in {METADATA} (training_state): "
+            "the file was changed or truncated. Download it again."
+        )
+    return path

@@ -27,7 +27,6 @@ from kerasgan.utils.storage import zoo_root
 from kerasgan.zoo import archives
 from kerasgan.zoo import hosted
 from kerasgan.zoo import hub
-from kerasgan.zoo import lean
 from kerasgan.zoo import preset as preset_lib
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -222,10 +221,10 @@ def training_weights(preset, sha256=None):
     """
     folder = resolve(preset, sha256)
     metadata = preset_lib.verify_preset(folder)
-    if not lean.is_lean(metadata):
+    if not preset_lib.is_lean(metadata):
         return folder / preset_lib.WEIGHTS
     _fetch_training_state(preset, folder)
-    return lean.training_state_path(folder, metadata, os.fspath(preset))
+    return preset_lib.training_state_path(folder, metadata, os.fspath(preset))
 
 
 def _fetch_training_state(preset, folder):
