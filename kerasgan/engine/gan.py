@@ -27,6 +27,24 @@ def count_argument(value, name):
     return int(value)
 
 
+def discriminator_features(discriminator, reader):
+    """A function from images to the discriminator's layer "features" (flattened).
+
+    A function, not a tracked sub-model: its weights are D's and must be neither
+    listed twice nor saved twice. `reader` names what needs it, for the error.
+    """
+    try:
+        features = discriminator.get_layer("features")
+    except ValueError:
+        raise ValueError(
+            f"{reader} reads the discriminator's layer named 'features' (the "
+            "kerasgan.models.networks discriminators name it); this one has none."
+        ) from None
+    inputs = discriminator.inputs
+    inputs = inputs[0] if len(inputs) == 1 else inputs
+    return keras.Model(inputs, features.output).__call__
+
+
 @keras.saving.register_keras_serializable(package="kerasgan")
 class GAN(AdversarialModel, LatentToData):
     """A generative adversarial network trained with plain `fit()` on any Keras backend.
@@ -284,18 +302,7 @@ class GAN(AdversarialModel, LatentToData):
         return augment if isinstance(augment, DiffAugment) else DiffAugment(augment)
 
     def _features_function(self):
-        try:
-            features = self.discriminator.get_layer("features")
-        except ValueError:
-            raise ValueError(
-                "feature_matching reads the discriminator's layer named 'features' "
-                "(the kerasgan.models.networks builders name it); this discriminator "
-                "has none."
-            ) from None
-        model = keras.Model(self.discriminator.inputs, features.output)
-        # A function, not a tracked sub-model: its weights are D's and must be neither
-        # listed twice nor saved twice.
-        return model.__call__
+        return discriminator_features(self.discriminator, "feature_matching")
 
     def _techniques_config(self):
         config = {}

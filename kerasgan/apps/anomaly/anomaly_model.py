@@ -1,27 +1,8 @@
 """`AnomalyModel`: what f-AnoGAN and GANomaly share (a score per image, a threshold)."""
 
-import keras
 import numpy as np
 
 from kerasgan import engine
-
-
-def discriminator_features(discriminator):
-    """A function from images to the discriminator's layer "features" (flattened).
-
-    A function, not a tracked sub-model: its weights are D's and must be neither
-    listed twice nor saved twice (as `kerasgan.GAN`'s feature matching does).
-    """
-    try:
-        features = discriminator.get_layer("features")
-    except ValueError:
-        raise ValueError(
-            "The anomaly score reads the discriminator's layer named 'features' (the "
-            "kerasgan.models.networks discriminators name it); this one has none."
-        ) from None
-    inputs = discriminator.inputs
-    inputs = inputs[0] if len(inputs) == 1 else inputs
-    return keras.Model(inputs, features.output).__call__
 
 
 def check_images(images, data_shape, what="images"):

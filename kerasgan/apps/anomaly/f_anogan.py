@@ -5,7 +5,7 @@ from keras import ops
 
 from kerasgan import engine
 from kerasgan.apps.anomaly.anomaly_model import AnomalyModel
-from kerasgan.apps.anomaly.anomaly_model import discriminator_features
+from kerasgan.engine.gan import discriminator_features
 
 
 def _per_example_mean(x):
@@ -55,7 +55,7 @@ class FAnoGAN(AnomalyModel):
         super().__init__(networks, encoder.input_shape[1:], threshold,
                          false_positive_rate, **kwargs)
         self.kappa = float(kappa)
-        self._features = discriminator_features(discriminator)
+        self._features = discriminator_features(discriminator, "The anomaly score")
 
     def default_optimizers(self):
         return {"encoder": keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.999)}

@@ -6,7 +6,7 @@ from keras import ops
 from kerasgan import engine
 from kerasgan import losses
 from kerasgan.apps.anomaly.anomaly_model import AnomalyModel
-from kerasgan.apps.anomaly.anomaly_model import discriminator_features
+from kerasgan.engine.gan import discriminator_features
 from kerasgan.apps.anomaly.conv_encoder import ConvEncoder
 from kerasgan.models.networks import ConvDiscriminator
 from kerasgan.models.networks import ConvGenerator
@@ -72,7 +72,7 @@ class GANomaly(AnomalyModel):
         self.encoder_weight = float(encoder_weight)
         self.decoder_norm = decoder_norm
         self.adversarial_loss = losses.NonSaturating()
-        self._features = discriminator_features(self.discriminator)
+        self._features = discriminator_features(self.discriminator, "The anomaly score")
 
     def default_optimizers(self):
         # The paper's Adam: learning rate 2e-4, momentum 0.5.

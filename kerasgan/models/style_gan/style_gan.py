@@ -87,6 +87,11 @@ class StyleGAN(GAN):
     Paper: https://arxiv.org/abs/1912.04958
     """
 
+    # Formats kerasgan.export refuses, and why (measured: TFLite's interpreter fails).
+    export_limits = {
+        "tflite": "its FIR resampling pads with an op TFLite's builtin interpreter lacks "
+                  "(FlexPad, which needs the Flex delegate); export onnx or savedmodel."}
+
     def __init__(self, latent_dim=128, data_shape=(32, 32, 1), w_dim=None, mapping_layers=8,
                  g_filters=32, d_filters=32, max_filters=256, style_mixing=0.9,
                  r1_gamma=0.01, r1_interval=16, pl_weight=2.0, pl_interval=4,
@@ -111,11 +116,6 @@ class StyleGAN(GAN):
         self.r1_gamma, self.r1_interval = float(r1_gamma), int(r1_interval)
         self.pl_weight, self.pl_interval = float(pl_weight), int(pl_interval)
         self.mbstd_group_size = int(mbstd_group_size)
-
-    # Formats kerasgan.export refuses, and why (measured: TFLite's interpreter fails).
-    export_limits = {
-        "tflite": "its FIR resampling pads with an op TFLite's builtin interpreter lacks "
-                  "(FlexPad, which needs the Flex delegate); export onnx or savedmodel."}
 
     @property
     def num_ws(self):
