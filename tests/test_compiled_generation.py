@@ -108,3 +108,32 @@ def test_assigned_weights_are_used_without_recompiling():
     with inference.eager_generation():
         np.testing.assert_allclose(after, model.generate(2, seed=0), **TOLERANCE)
     assert not np.allclose(before, after, atol=1e-4)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="TensorFlow's retracing warning")
+def test_generating_several_batch_shapes_logs_no_retracing_warning():
+    """One tf.function per batch shape is by design; TensorFlow's "excessive
+    retracing" warning about it (seen after `kerasgan train`) is filtered out."""
+    import logging
+
+    messages = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Collect()
+    logging.getLogger("tensorflow").addHandler(handler)
+    try:
+        gan = tiny_dcgan()
+        for n in range(1, 8):
+            gan.generate(n, seed=0)
+    finally:
+        logging.getLogger("tensorflow").removeHandler(handler)
+    assert len(inference_cache_sizes(gan)) >= 7  # seven shapes, seven functions
+    assert not [m for m in messages if "retracing" in m]
+
+
+def inference_cache_sizes(gan):
+    return list(gan.__dict__.get("_compiled_inference", {}))

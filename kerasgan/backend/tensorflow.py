@@ -1,6 +1,7 @@
 """TensorFlow adapter: one `tf.GradientTape` per phase, inside Keras's `tf.function`."""
 
 import contextlib
+import logging
 
 import keras
 import tensorflow as tf
@@ -88,7 +89,27 @@ def accelerators():
 def compile_inference(fn, variables):
     """`fn` as one `tf.function`: it reads `variables` when it runs, not when traced."""
     del variables  # a tf.function captures variables by reference
+    _inference_functions.add(getattr(fn, "__qualname__", ""))
     return tf.function(fn)
+
+
+# kerasgan compiles an inference function once per batch shape (kerasgan.engine.inference
+# caches one per shape), so a run that samples grids, reference slices and
+# interpolations traces the same Python function a few times, by design. TensorFlow
+# counts traces per Python function and then warns of "excessive retracing"; for these
+# functions that warning is wrong, and to a new user it looks like a fault.
+_inference_functions = set()
+
+
+class _InferenceRetracingFilter(logging.Filter):
+    def filter(self, record):
+        message = record.getMessage()
+        return "triggered tf.function retracing" not in message or not any(
+            f"<function {name} at" in message for name in _inference_functions if name
+        )
+
+
+logging.getLogger("tensorflow").addFilter(_InferenceRetracingFilter())
 
 
 def cross_replica_moments(x, axes):
