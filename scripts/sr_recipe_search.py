@@ -40,6 +40,14 @@ RECIPES = {
     "+ no batch norm": dict(cosine=True, pixel_loss="l1", g_bicubic_skip=True,
                             g_batch_norm=False),
 }
+# Rows measured before the bicubic skip's last convolution started at zero (its
+# N(0, 0.02) start added image-sized noise the short runs only learned to cancel).
+RANDOM_START = ("+ bicubic skip", "+ no batch norm")
+# After it (commit recorded in each row): the skip on the zoo recipe, then MSE.
+RECIPES.update({
+    "bicubic skip (zero start), MSE, constant lr": dict(g_bicubic_skip=True),
+    "bicubic skip (zero start), MSE, cosine": dict(g_bicubic_skip=True, cosine=True),
+})
 
 
 def slug(label):
@@ -90,6 +98,7 @@ def table():
             continue
         r = json.loads(path.read_text())
         gain = r["PSNR (dB)"] - r["bicubic PSNR (dB)"]
+        label = f"{label} (random start)" if label in RANDOM_START else label
         rows.append(f"| {label} | {r['steps']:,} | {r['PSNR (dB)']:.2f} | {gain:+.2f} | "
                     f"{r['SSIM']:.4f} | {r['sharpness']:.3f} | {r['minutes']:.1f} | "
                     f"`{r['commit']}` |")

@@ -77,7 +77,8 @@ class SRResNetGenerator(Network):
     https://arxiv.org/abs/1707.02921), and `bicubic_skip=True` adds the network's
     output to the bicubic enlargement of its input (VDSR's global residual, Kim et
     al. 2016, https://arxiv.org/abs/1511.04587) and clips it to [-1, 1] instead of
-    the tanh: the network then learns only the detail bicubic misses.
+    the tanh: the network then learns only the detail bicubic misses (its last
+    convolution starts at zero, so the untrained network is bicubic).
 
     Args:
         low_res_shape: `(height, width, channels)` of the low-resolution input.
@@ -130,7 +131,12 @@ class SRResNetGenerator(Network):
         x = layers.Add(dtype=dtype)([long_skip, conv_bn(x, filters, dtype, batch_norm)])
         for _ in range(int(math.log2(scale))):
             x = subpixel_block(x, filters, dtype)
-        x = image_blocks.conv(output_channels, 9, dtype="float32")(x)
+        last = image_blocks.conv(output_channels, 9, dtype="float32")
+        if bicubic_skip:
+            # Zero-initialised, so the untrained network IS bicubic: N(0, 0.02)
+            # over 9·9·filters inputs would add noise of about the images' range.
+            last.kernel_initializer = keras.initializers.Zeros()
+        x = last(x)
         if bicubic_skip:
             upscaled = BicubicUpsample(scale, dtype="float32")(inputs)
             x = layers.Add(dtype="float32")([upscaled, x])
