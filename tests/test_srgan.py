@@ -343,7 +343,8 @@ def test_saved_without_its_content_network_it_upscales_on_other_backends(tmp_pat
 
 
 # ------------------------------------------- options that depart from the paper
-@pytest.mark.parametrize("factor, shape", [(4, (2, 5, 7, 3)), (2, (1, 3, 4, 1))])
+@pytest.mark.parametrize("factor, shape", [(4, (2, 5, 7, 3)), (2, (1, 3, 4, 1)),
+                                           (4, (1, 1, 2, 1))])
 def test_bicubic_upsample_is_matlabs_imresize(factor, shape):
     from kerasgan.data import bicubic
 

@@ -32,17 +32,19 @@ def upsample_kernel(factor, channels):
     return kernel.astype("float32")
 
 
+def _take(x, axis, start, stop):
+    index = [slice(None)] * 4
+    index[axis] = slice(start, stop)
+    return x[tuple(index)]
+
+
 def _mirror(x, axis):
     """Pads 2 pixels at both ends of `axis`, mirrored with the edge repeated
-    (MATLAB's 'symmetric'), with slices so the side may be dynamic."""
-    def take(start, stop):
-        index = [slice(None)] * 4
-        index[axis] = slice(start, stop)
-        return x[tuple(index)]
-
+    (MATLAB's 'symmetric': x1 x0 | x0 x1 ...), with slices so the side may be
+    dynamic. In two steps, so that a side of 1 pixel works too (x0 x0 | x0 | x0 x0)."""
+    x = ops.concatenate([_take(x, axis, 0, 1), x, _take(x, axis, -1, None)], axis=axis)
     return ops.concatenate(
-        [take(1, 2), take(0, 1), x, take(-1, None), take(-2, -1)], axis=axis
-    )
+        [_take(x, axis, 2, 3), x, _take(x, axis, -3, -2)], axis=axis)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
