@@ -150,13 +150,15 @@ def build_translator(entry, shapes, seed, **options):
     return entry.cls.for_data_shapes(shapes, seed=seed, **options)
 
 
-def compile_translator(model, total_steps, g_lr=None, d_lr=None, **techniques):
+def compile_translator(model, total_steps, g_lr=None, d_lr=None, cosine=False,
+                       **techniques):
     """Compiles an image-to-image variant with its paper's optimizers for the run.
 
     `total_steps` matters where the optimizers decay over the run (CycleGAN's
     learning rate falls linearly to 0 over the second half); `g_lr` / `d_lr`
     replace the constant learning rate of the optimizer "g" / of the others
-    (keeping their kind and betas); `techniques` go to `compile` (e.g. SRGAN's
+    (keeping their kind and betas); with `cosine`, those rates decay to 0 over
+    `total_steps` (cosine); `techniques` go to `compile` (e.g. SRGAN's
     `content_network`).
     """
     check_optimizer_arguments(g_lr, d_lr)
@@ -172,7 +174,10 @@ def compile_translator(model, total_steps, g_lr=None, d_lr=None, **techniques):
                 "schedule over the run; a constant g_lr/d_lr would drop it. Leave the "
                 "learning rates at their defaults, or compile the model yourself."
             )
-        optimizers[key] = type(optimizer).from_config({**config, "learning_rate": float(rate)})
+        rate = float(rate)
+        if cosine:
+            rate = keras.optimizers.schedules.CosineDecay(rate, total_steps)
+        optimizers[key] = type(optimizer).from_config({**config, "learning_rate": rate})
     model.compile(optimizers=optimizers, **techniques)
     return model
 
@@ -335,7 +340,8 @@ def train_variant(
     if translates or not isinstance(gan, GAN):
         # Translators and other models with their own phases and optimizers (the
         # adversarial autoencoder) compile with their paper's optimizers.
-        compile_translator(gan, epochs * steps, g_lr, d_lr, **_attachments(techniques))
+        compile_translator(gan, epochs * steps, g_lr, d_lr, cosine,
+                           **_attachments(techniques))
     else:
         compile_variant(
             gan,

@@ -340,3 +340,61 @@ def test_saved_without_its_content_network_it_upscales_on_other_backends(tmp_pat
             loaded.fit(pairs(), batch_size=8, verbose=0)
         loaded.set_content_network(tiny_features())
         loaded.fit(pairs(), batch_size=8, verbose=0)
+
+
+# ------------------------------------------- options that depart from the paper
+@pytest.mark.parametrize("factor, shape", [(4, (2, 5, 7, 3)), (2, (1, 3, 4, 1)),
+                                           (4, (1, 1, 2, 1))])
+def test_bicubic_upsample_is_matlabs_imresize(factor, shape):
+    from kerasgan.data import bicubic
+
+    x = np.random.default_rng(1).uniform(-1, 1, shape).astype("float32")
+    actual = _numpy(kerasgan.layers.BicubicUpsample(factor)(x))
+    np.testing.assert_allclose(actual, bicubic.upscale(x, factor), atol=1e-5)
+
+
+def test_the_bicubic_skip_starts_at_bicubic_and_learns_only_the_residual():
+    from kerasgan.data import bicubic
+
+    g = kerasgan.models.SRResNetGenerator((4, 4, 3), scale=4, filters=4,
+                                          residual_blocks=1, bicubic_skip=True,
+                                          batch_norm=False)
+    x = random_images(2, (6, 5, 3), seed=3)
+    expected = np.clip(bicubic.upscale(x, 4), -1.0, 1.0)
+    np.testing.assert_allclose(_numpy(g(x)), expected, atol=1e-5)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in g.layers)
+    config = g.get_config()
+    assert config["bicubic_skip"] is True and config["batch_norm"] is False
+    assert kerasgan.models.SRResNetGenerator.from_config(config).get_config() == config
+
+
+def test_srgan_options_round_trip_and_l1_pretrain_loss():
+    model = tiny_srgan(stage="pretrain", g_bicubic_skip=True, g_batch_norm=False,
+                       pixel_loss="l1")
+    config = model.get_config()
+    assert (config["g_bicubic_skip"], config["g_batch_norm"], config["pixel_loss"]) == (
+        True, False, "l1")
+    assert model.generator.get_config()["bicubic_skip"] is True
+    assert type(model).from_config(config).get_config() == config
+    low_res, high_res = (ops.convert_to_tensor(a) for a in pairs(4))
+    loss, logs = model.pretrain_loss(low_res, high_res)
+    expected = np.mean(np.abs(_numpy(model.generator(low_res, training=True))
+                              - _numpy(high_res)))
+    np.testing.assert_allclose(float(_numpy(loss)), expected, rtol=1e-5)
+    assert set(logs) == {"l1"}
+
+
+def test_bad_srresnet_options_are_refused():
+    with pytest.raises(ValueError, match=r"pixel_loss must be one of \['l1', 'mse'\]"):
+        tiny_srgan(pixel_loss="l2")
+    with pytest.raises(ValueError, match="output_channels must be the input's 1"):
+        kerasgan.models.SRResNetGenerator((4, 4, 1), scale=2, filters=4, residual_blocks=1,
+                                          output_channels=3, bicubic_skip=True)
+
+
+def test_cosine_decays_a_translators_learning_rate_over_the_run():
+    from kerasgan.training import compile_translator
+
+    model = compile_translator(tiny_srgan(stage="pretrain"), 10, g_lr=1e-3, cosine=True)
+    rate = model.optimizer.get("g").get_config()["learning_rate"]
+    assert isinstance(rate, dict) and rate["config"]["decay_steps"] == 10

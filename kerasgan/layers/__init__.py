@@ -18,3 +18,4 @@ from kerasgan.layers.fir_resample import Upsample2D
 from kerasgan.layers.modulated_conv import ModulatedConv2D
 from kerasgan.layers.noise_injection import NoiseInjection
 from kerasgan.layers.pixel_normalization import PixelNormalization
+from kerasgan.layers.bicubic_upsample import BicubicUpsample

@@ -70,6 +70,12 @@ class SRGAN(ImageTranslator):
         content_weight: weight of the content loss (1).
         adversarial_weight: weight of G's adversarial loss (1e-3, the paper's).
         stage: "adversarial" or "pretrain".
+        g_batch_norm: batch norm in SRResNet's blocks (the paper's); False drops
+            it (EDSR), see `SRResNetGenerator`.
+        g_bicubic_skip: SRResNet adds its output to the bicubic upscaled input
+            (VDSR's global residual; not in the paper), see `SRResNetGenerator`.
+        pixel_loss: the pretrain stage's loss, "mse" (the paper's SRResNet) or
+            "l1" (the mean absolute error, EDSR's; not in the paper).
         seed, ema_decay, **kwargs: `kerasgan.AdversarialModel` arguments.
 
     Example:
@@ -90,6 +96,7 @@ class SRGAN(ImageTranslator):
     def __init__(self, scale=4, data_shape=(32, 32, 1), residual_blocks=16, g_filters=64,
                  d_filters=64, d_strided_blocks=None, content=content_network.PIXELS,
                  content_weight=1.0, adversarial_weight=1e-3, stage=ADVERSARIAL,
+                 g_batch_norm=True, g_bicubic_skip=False, pixel_loss="mse",
                  seed=None, **kwargs):
         data_shape = tuple(int(d) for d in data_shape)
         scale = check_scale(scale)
@@ -97,9 +104,13 @@ class SRGAN(ImageTranslator):
         attached = content if isinstance(content, keras.Model) else None
         content = content_network.check_name(
             content.name if attached is not None else content)
+        if pixel_loss not in PIXEL_LOSSES:
+            raise ValueError(
+                f"pixel_loss must be one of {sorted(PIXEL_LOSSES)}; got {pixel_loss!r}.")
         networks = {
             "generator": SRResNetGenerator(low_res_shape, scale, g_filters,
-                                           residual_blocks),
+                                           residual_blocks, batch_norm=g_batch_norm,
+                                           bicubic_skip=g_bicubic_skip),
             "discriminator": SRDiscriminator(data_shape, d_filters, d_strided_blocks),
         }
         super().__init__(networks, low_res_shape, data_shape, seed=seed, **kwargs)
@@ -110,6 +121,8 @@ class SRGAN(ImageTranslator):
         self.content_weight = float(content_weight)
         self.adversarial_weight = float(adversarial_weight)
         self.stage = _check_stage(stage)
+        self.g_batch_norm, self.g_bicubic_skip = bool(g_batch_norm), bool(g_bicubic_skip)
+        self.pixel_loss = pixel_loss
         self.loss = losses.get("non_saturating")
         object.__setattr__(self, "_unsaved", _Unsaved())
         if attached is not None:
@@ -224,7 +237,7 @@ class SRGAN(ImageTranslator):
     def phases(self):
         if self.stage == PRETRAIN:
             return [Phase("pretrain", self.pretrain_loss, "generator", "g",
-                          logs=("mse",))]
+                          logs=(self.pixel_loss,))]
         return [
             Phase("discriminator", self.discriminator_loss, "discriminator", "d",
                   logs=("d_loss",)),
@@ -233,10 +246,12 @@ class SRGAN(ImageTranslator):
         ]
 
     def pretrain_loss(self, low_res, high_res):
-        """SRResNet's loss: the MSE between upscaled and high-res pixels."""
+        """SRResNet's loss: the MSE (or, with `pixel_loss="l1"`, the mean absolute
+        error) between upscaled and high-res pixels."""
         generated = self.generator(low_res, training=True)
-        mse = ops.mean(ops.square(generated - ops.cast(high_res, generated.dtype)))
-        return mse, {"mse": mse}
+        error = generated - ops.cast(high_res, generated.dtype)
+        loss = PIXEL_LOSSES[self.pixel_loss](error)
+        return loss, {self.pixel_loss: loss}
 
     def discriminator_loss(self, low_res, high_res):
         fake = ops.stop_gradient(self.generator(low_res, training=True))
@@ -346,7 +361,15 @@ class SRGAN(ImageTranslator):
                 "residual_blocks": self.residual_blocks, "g_filters": self.g_filters,
                 "d_filters": self.d_filters, "d_strided_blocks": self.d_strided_blocks,
                 "content": self.content, "content_weight": self.content_weight,
-                "adversarial_weight": self.adversarial_weight, "stage": self.stage}
+                "adversarial_weight": self.adversarial_weight, "stage": self.stage,
+                "g_batch_norm": self.g_batch_norm, "g_bicubic_skip": self.g_bicubic_skip,
+                "pixel_loss": self.pixel_loss}
+
+
+PIXEL_LOSSES = {
+    "mse": lambda error: ops.mean(ops.square(error)),
+    "l1": lambda error: ops.mean(ops.abs(error)),
+}
 
 
 def low_res_shape_for(data_shape, scale):
