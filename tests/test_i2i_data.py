@@ -15,7 +15,7 @@ from PIL import Image
 
 import kerasgan
 from conftest import require_fashion_mnist
-from kerasgan.data import bicubic
+from kerasgan.utils import bicubic
 from kerasgan.data import derived_cache
 from kerasgan.data import edges2fashion
 from kerasgan.data import fashion_mnist

@@ -346,7 +346,7 @@ def test_saved_without_its_content_network_it_upscales_on_other_backends(tmp_pat
 @pytest.mark.parametrize("factor, shape", [(4, (2, 5, 7, 3)), (2, (1, 3, 4, 1)),
                                            (4, (1, 1, 2, 1))])
 def test_bicubic_upsample_is_matlabs_imresize(factor, shape):
-    from kerasgan.data import bicubic
+    from kerasgan.utils import bicubic
 
     x = np.random.default_rng(1).uniform(-1, 1, shape).astype("float32")
     actual = _numpy(kerasgan.layers.BicubicUpsample(factor)(x))
@@ -354,7 +354,7 @@ def test_bicubic_upsample_is_matlabs_imresize(factor, shape):
 
 
 def test_the_bicubic_skip_starts_at_bicubic_and_learns_only_the_residual():
-    from kerasgan.data import bicubic
+    from kerasgan.utils import bicubic
 
     g = kerasgan.models.SRResNetGenerator((4, 4, 3), scale=4, filters=4,
                                           residual_blocks=1, bicubic_skip=True,

@@ -2,7 +2,7 @@
 
 Low-resolution images are made as the SR papers make them: MATLAB's bicubic
 `imresize(high_res, 1/4)` (Keys a = -0.5, antialiased, mirrored borders; see
-`kerasgan.data.bicubic`), rounded to uint8 like the papers' stored LR images.
+`kerasgan.utils.bicubic`), rounded to uint8 like the papers' stored LR images.
 
 "photos-sr4" trains on patches of some natural photographs and tests on others, held
 out like Set5/Set14: the colour photographs inside the scikit-image and
@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from kerasgan.data import bicubic
+from kerasgan.utils import bicubic
 from kerasgan.data import fashion_mnist
 from kerasgan.data import pipeline
 

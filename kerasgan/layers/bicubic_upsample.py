@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan.data import bicubic
+from kerasgan.utils import bicubic
 from kerasgan.layers.pixel_shuffle import PixelShuffle
 
 # Keys' cubic reaches 2 low-res pixels either side: taps -2..2 cover every phase.
@@ -52,7 +52,7 @@ class BicubicUpsample(keras.layers.Layer):
     """Enlarges `(b, h, w, c)` images `factor`× with MATLAB's bicubic `imresize`.
 
     Keys' cubic convolution (a = −0.5), half-pixel centres and mirrored borders: on
-    images of at least 3×3 pixels it gives `kerasgan.data.bicubic.upscale` (the SR
+    images of at least 3×3 pixels it gives `kerasgan.utils.bicubic.upscale` (the SR
     papers' bicubic baseline) to float precision. It is a fixed 5×5 convolution to
     `factor²` phases per channel followed by a pixel shuffle, so it runs the same
     on every backend, on images of any size, and has no weights. The global skip

@@ -19,7 +19,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from kerasgan.data import bicubic
+from kerasgan.utils import bicubic
 from kerasgan.data import edges2fashion
 from kerasgan.data import loading
 from kerasgan.data import registry
