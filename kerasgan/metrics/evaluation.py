@@ -59,7 +59,8 @@ def evaluate(
         extractor = default_extractor(dataset)
     extractor = extractors.get_extractor(extractor)
     if metrics is None:
-        metrics = INCEPTION_METRICS if extractor.name == "inception" else DOMAIN_METRICS
+        inception = extractor.name in extractors.INCEPTION_NAMES
+        metrics = INCEPTION_METRICS if inception else DOMAIN_METRICS
     metrics = compute.check_metrics(metrics)
     real = None
     if compute.NEEDS_REAL.intersection(metrics):

@@ -10,7 +10,9 @@ from kerasgan.metrics import domain_classifier
 from kerasgan.metrics import inception
 from kerasgan.metrics.feature_extractor import FeatureExtractor
 
-DEFAULT_BATCH_SIZE = {"inception": 32}
+DEFAULT_BATCH_SIZE = {"inception": 32, "inception-bf16": 32}
+# Inception's names, by the precision each runs in.
+INCEPTION_NAMES = {name: precision for precision, (name, _) in inception.PRECISIONS.items()}
 
 
 def domain_extractor(name, batch_size=256):
@@ -52,7 +54,8 @@ _BUILT = {}
 
 
 def get_extractor(extractor, batch_size=None):
-    """An extractor from a name ("inception", "mnist", "fashion-mnist") or itself.
+    """An extractor from a name ("inception", "inception-bf16", "mnist",
+    "fashion-mnist") or itself.
 
     Extractors built from a name are kept for the process and shared.
     """
@@ -61,8 +64,10 @@ def get_extractor(extractor, batch_size=None):
     key = str(extractor).lower().replace("_", "-")
     size = batch_size or DEFAULT_BATCH_SIZE.get(key, 256)
     if (key, size) not in _BUILT:
-        if key == "inception":
-            _BUILT[key, size] = inception.inception_extractor(batch_size=size)
+        if key in INCEPTION_NAMES:
+            _BUILT[key, size] = inception.inception_extractor(
+                batch_size=size, precision=INCEPTION_NAMES[key]
+            )
         else:
             _BUILT[key, size] = domain_extractor(key, batch_size=size)
     return _BUILT[key, size]
