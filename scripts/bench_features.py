@@ -174,7 +174,7 @@ def format_speed(speed):
 
 def provenance(args):
     return (
-        f"\n\nWritten by `scripts/bench_features.py` at {commit()} ({args.threads} "
+        f"\n\nWritten by `scripts/bench_features.py` at {args.commit} ({args.threads} "
         f"thread(s) per process, {machine()}; compare rows, not machines):\n\n"
         f"```\n{' '.join(['python'] + sys.argv)}\n```\n"
     )
@@ -217,6 +217,7 @@ def main(argv=None):
     if args.precision_child:
         print(json.dumps(fid_pair(args.precision_child)))
         return
+    args.commit = commit()  # before measuring: the tree may change meanwhile
     sections = {"bench": speed_table(args) + provenance(args)}
     if args.precision:
         sections["precision"] = precision_table(args) + provenance(args)
