@@ -150,3 +150,39 @@ def test_inception_score_runs_on_classifier_logits():
     assert score.num_fake == 8 and score.extractor == "inception-imagenet"
     varied = rng.uniform(-1, 1, (8, 32, 32, 3)).astype("float32")
     assert 1.0 < kerasgan.metrics.inception_score(varied, weights=None, splits=2).value
+
+
+def test_an_unknown_precision_is_refused_before_anything_is_built(monkeypatch):
+    def no_build(*args, **kwargs):
+        raise AssertionError("the network was built")
+
+    monkeypatch.setattr(inception, "fid_inception_v3", no_build)
+    with pytest.raises(ValueError, match="'bfloat16', 'float32'"):
+        inception.inception_extractor(precision="float16")
+
+
+@pytest.mark.slow  # on JAX, the first InceptionV3 built compiles its initializers (~90 s)
+def test_bfloat16_network_rounds_activations_only():
+    model = inception.build_fid_inception(dtype="mixed_bfloat16")
+    convs = [x for x in model.layers if type(x).__name__ == "Conv2D"]
+    assert len(convs) == 94
+    assert {x.compute_dtype for x in convs} == {"bfloat16"}
+    # Weights stay float32; the mean over the last map is taken in float32.
+    assert {w.dtype for w in model.weights} == {"float32"}
+    assert model.layers[-1].compute_dtype == "float32"
+    assert str(model.output.dtype).endswith("float32")
+
+
+@pytest.mark.slow
+def test_bfloat16_features_are_close_to_float32_and_named_apart(converted):
+    extractors = [
+        inception.inception_extractor(weights=converted, precision=p)
+        for p in ("float32", "bfloat16")
+    ]
+    images = np.random.default_rng(2).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    f32, bf16 = (e(images)["features"] for e in extractors)
+    assert [e.name for e in extractors] == ["inception", "inception-bf16"]
+    # Different identities: cached real statistics are never shared between them.
+    assert extractors[0].identity != extractors[1].identity
+    assert not np.array_equal(f32, bf16)
+    np.testing.assert_allclose(bf16, f32, atol=2e-2 * np.abs(f32).max())
