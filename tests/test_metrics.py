@@ -398,3 +398,32 @@ def test_metrics_callback_without_a_dataset_measures_against_fit_data():
     orphan.set_model(gan)
     with pytest.raises(ValueError, match="found no real data"):
         orphan.on_epoch_end(0, {})
+
+
+def test_a_compiled_extractor_pads_short_batches_to_its_one_compiled_shape():
+    from kerasgan.metrics.feature_extractor import FeatureExtractor
+
+    built = []
+
+    def build(image_shape):
+        inputs = keras.Input(image_shape)
+        features = keras.layers.Dense(3, kernel_initializer="ones")(
+            keras.layers.Flatten()(inputs)
+        )
+        model = keras.Model(inputs, features)
+        calls = model.predict_on_batch
+        model.predict_on_batch = lambda x: (built.append(len(x)), calls(x))[1]
+        return model
+
+    images = np.random.default_rng(0).uniform(-1, 1, (11, 2, 2, 1)).astype("float32")
+    extractor = FeatureExtractor("sum", build, "sum", batch_size=4, jit_compile=False)
+    features = kerasgan.metrics.extract(extractor, images)["features"]
+    # 11 images in batches of 4: the last 3 padded to 4, and the padding dropped.
+    assert built == [4, 4, 4] and features.shape == (11, 3)
+    np.testing.assert_allclose(
+        features, np.repeat(images.reshape(11, 4).sum(1, keepdims=True), 3, 1), rtol=1e-5
+    )
+    plain = FeatureExtractor("sum", build, "sum", batch_size=4)
+    built.clear()
+    kerasgan.metrics.extract(plain, images)
+    assert built == [4, 4, 3]  # not compiled: no padding

@@ -171,6 +171,10 @@ def accelerators():
     return [str(d) for d in jax.devices() if d.platform != "cpu"]
 
 
+# Large convolutional networks at inference: JAX's predict is jitted either way.
+HEAVY_INFERENCE_JIT_COMPILE = True
+
+
 def compile_inference(fn, variables):
     """`fn` jitted as a pure function of the values of `variables` (every variable it
     reads must be among them: any other would be baked into the trace as a constant).

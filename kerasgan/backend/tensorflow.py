@@ -86,6 +86,11 @@ def accelerators():
     return [d.name for d in tf.config.list_physical_devices("GPU")]
 
 
+# Large convolutional networks at inference (the FID Inception): XLA was measured
+# slower than TF's graph (13.0 vs 16.7 images/s, one core; docs/metrics.md).
+HEAVY_INFERENCE_JIT_COMPILE = False
+
+
 def compile_inference(fn, variables):
     """`fn` as one `tf.function`: it reads `variables` when it runs, not when traced."""
     del variables  # a tf.function captures variables by reference
