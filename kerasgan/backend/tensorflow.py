@@ -86,8 +86,8 @@ def accelerators():
     return [d.name for d in tf.config.list_physical_devices("GPU")]
 
 
-# Large convolutional networks at inference (the FID Inception): XLA was measured
-# slower than TF's graph (13.0 vs 16.7 images/s, one core; docs/metrics.md).
+# Large convolutional networks at inference (the FID Inception): XLA was slower than
+# TF's graph in a one-core trial (docs/metrics.md).
 HEAVY_INFERENCE_JIT_COMPILE = False
 
 

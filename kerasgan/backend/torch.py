@@ -168,8 +168,8 @@ def accelerators():
 
 
 # Large convolutional networks at inference (the FID Inception): torch.compile runs
-# them 2.4× faster than eager after a one-time compilation of about 100 s (measured
-# on one core; docs/metrics.md), which N = 10,000 images wins back many times. One
+# them about 2× faster than eager after a one-time compilation of about 100 s
+# (measured on one core; docs/metrics.md), which N = 10,000 images wins back many times. One
 # batch shape keeps it to one compilation (FeatureExtractor pads the last batch).
 HEAVY_INFERENCE_JIT_COMPILE = True
 
