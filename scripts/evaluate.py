@@ -23,6 +23,7 @@ Usage:
 import argparse
 import dataclasses
 import datetime
+import importlib
 import pathlib
 import sys
 import time
@@ -33,7 +34,6 @@ import numpy as np
 import kerasgan
 from kerasgan.data import registry as data_registry
 from kerasgan.metrics import compute
-from kerasgan.metrics import class_accuracy
 from kerasgan.metrics import evaluation
 from kerasgan.metrics import protocol
 from kerasgan.metrics import stats_cache
@@ -49,6 +49,8 @@ from kerasgan.zoo import preset as preset_lib
 from kerasgan.zoo import registry as zoo_registry
 
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
+# The module: `kerasgan.metrics.class_accuracy` is the function of the same name.
+class_accuracy = importlib.import_module("kerasgan.metrics.class_accuracy")
 COLUMNS = [
     "fid",
     "kid",
