@@ -7,12 +7,23 @@ writes the table between the `baselines` markers of docs/metrics.md, with the co
 
 With `--zoo NAME` it measures a zoo entry instead and writes zoo/NAME/metrics.json
 (then re-hashes the entry and regenerates its card): Inception FID/KID/P/R/D/C, the
-domain classifier's FID/KID/classifier score/class modes, class accuracy for
-conditional models, mode statistics for the toy mixtures, reconstruction error and
-the codes' MMD² to the prior for autoencoders.
+domain classifier's FID/KID/classifier score/class modes, class accuracy (overall and
+per requested class) for conditional models, mode statistics for the toy mixtures,
+reconstruction error and the codes' MMD² to the prior for autoencoders.
+
+Inception follows the standard protocol (`--protocol standard`,
+`kerasgan.metrics.protocol`): N=10,000 generated vs the 10,000 test images, stored
+with the real-vs-real floor at the same N (cached) under "protocol" in metrics.json;
+`--inception-n` sets a smaller N for CPU runs, and the card says which N it is.
+`--cards-only [--zoo NAME]` adds the protocol record and per-class accuracy to
+existing metrics.json files (no generator metric is measured again) and rebuilds the
+cards.
 
 Usage:
     KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist \\
+        --inception-n 1000
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --cards-only
     KERAS_BACKEND=tensorflow python scripts/evaluate.py \\
         --datasets fashion-mnist mnist-5k stacked-mnist --num-samples 1000 5000 \\
         --inception-datasets fashion-mnist --inception-num-samples 500

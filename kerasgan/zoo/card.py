@@ -206,6 +206,11 @@ def card_text(directory):
             f"{metrics['seconds']:.0f} s).",
             "",
         ]
+        lines += [
+            f"Then `{update['command']}` ({update['date'][:10]}) added: "
+            f"{', '.join(update['added'])}."
+            for update in metrics.get("updates", [])
+        ] + [""]
     else:
         lines += ["Not measured yet: run `scripts/evaluate.py --zoo` on it.", ""]
     lines += ["## Training", ""] + _training_rows(metadata) + [""]
@@ -220,6 +225,7 @@ def card_text(directory):
         "",
     ]
     commands = [metadata.get("command")] + ([metrics["command"]] if metrics else [])
+    commands += [update["command"] for update in (metrics or {}).get("updates", [])]
     lines += ["## Reproduce", ""]
     if metadata.get("commit"):
         lines += [f"From a checkout of commit `{metadata['commit']}` (its recipe):", ""]
