@@ -340,6 +340,10 @@ def evaluate_zoo_entry(args):
     metadata = preset_lib.read_json(entry / preset_lib.METADATA)
     dataset = metadata["dataset"]
     start = time.perf_counter()
+    record = None
+    if not isinstance(gan, kerasgan.engine.DataToData) and len(gan.data_shape) == 3:
+        # First: an N the data cannot give fails before anything is measured.
+        record = protocol.protocol_record(dataset, inception_n(args))
     results = zoo_results(gan, dataset, inception_n(args), args.domain_n)
     for result in results:
         print(result, flush=True)
@@ -351,8 +355,8 @@ def evaluate_zoo_entry(args):
         "seconds": round(time.perf_counter() - start, 1),
         "date": now(),
     }
-    if any(result.extractor == "inception" for result in results):
-        metrics["protocol"] = protocol.protocol_record(dataset, inception_n(args))
+    if record is not None:
+        metrics["protocol"] = record
     write_entry_metrics(entry, metrics)
 
 
@@ -396,12 +400,14 @@ def update_entry(name, args):
         labels, predicted, extractor = class_accuracy.requested_and_predicted(
             gan, overall[0]["extractor"], overall[0]["num_fake"], seed=1
         )
-        metrics["results"] = results + [
-            r.to_dict()
-            for r in class_accuracy.per_class_results(
-                labels, predicted, gan.num_classes, extractor
-            )
-        ]
+        per_class = class_accuracy.per_class_results(
+            labels, predicted, gan.num_classes, extractor
+        )
+        # The same samples as the stored overall accuracy: it must be their mean.
+        recomputed = class_accuracy.accuracy_result(labels, predicted, extractor).value
+        print(f"{name}: class accuracy {recomputed:.4f} now, {overall[0]['value']:.4f} "
+              "stored", flush=True)
+        metrics["results"] = results + [r.to_dict() for r in per_class]
         added.append("per-class accuracy")
     if added:
         command = (
