@@ -110,7 +110,8 @@ def protocol_lines(metrics):
         f"FID Inception graph (`{record['extractor']}`, weights sha256 "
         f"`{record['extractor_identity'][:12]}…`); resize: {record['resize']}. "
         f"**Floor** (real vs real at the same N, {record['floor_pairing']}): {floor}. "
-        "A perfect generator scores the floor, not 0.",
+        "A generator drawing from the data itself would score these (FID not 0, "
+        "precision and recall not 1).",
         "",
     ]
 
