@@ -142,7 +142,7 @@ PUBLISHED_PROTOCOL = (
     "10,000 generated vs the 10,000 test images, the same FID Inception graph "
     "(pool3, grayscale repeated to 3 channels, TF bilinear resize to 299), "
     "InfoGAN-style small networks trained 20 epochs, best FID of a large "
-    "hyperparameter search (mean ± std over its runs)"
+    "hyperparameter search, reported as mean ± std"
 )
 
 
@@ -243,11 +243,11 @@ def how_we_measure(infos):
         f"training images (no test split): {', '.join(on_train) or 'none'}."
         + (f" Without a protocol record yet: {', '.join(missing)}." if missing else ""),
         "",
-        "**The resize filter** changes FID on 28 px images: clean-fid resizes with "
-        "PIL bicubic, the FID graph's reference with bilinear. Issue 18 reports "
-        "+36 % FID for bicubic, measured outside this repository; no script here has "
-        "measured it yet, so numbers from clean-fid (or any other filter) are not "
-        "comparable with ours.",
+        "**The resize filter** matters on 28 px images, which are enlarged ten times: "
+        "the reference TF implementation and kerasgan resize bilinearly, clean-fid "
+        "with PIL bicubic. How much it moves our numbers is **not measured** by any "
+        "script of this repository yet; until it is, FIDs computed with another "
+        "filter (clean-fid's included) are not comparable with these.",
         "",
         "**Published values**, set beside ours only with the protocols. Theirs: "
         f"{PUBLISHED_PROTOCOL}. Ours differ in N (below; FID at N=1,000 is biased "
