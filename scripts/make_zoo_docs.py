@@ -252,7 +252,9 @@ def how_we_measure(infos):
         "**Published values**, set beside ours only with the protocols. Theirs: "
         f"{PUBLISHED_PROTOCOL}. Ours differ in N (below; FID at N=1,000 is biased "
         "upward, see the floor), in the networks and in training (one recipe, minutes "
-        "of CPU): the gap is not yet measured on equal terms.",
+        "of CPU), and slightly in the resize: the 2015 graph's own bilinear resize "
+        "used TF1's legacy pixel alignment, ours half-pixel centres (effect not "
+        "measured). The gap is not yet measured on equal terms.",
         "",
         published_table(infos),
     ]
