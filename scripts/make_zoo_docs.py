@@ -245,8 +245,8 @@ def how_we_measure(infos):
         "",
         "**The resize filter** matters on 28 px images, which are enlarged ten times: "
         "the reference TF implementation and kerasgan resize bilinearly, clean-fid "
-        "with PIL bicubic. How much it moves our numbers is **not measured** by any "
-        "script of this repository yet; until it is, FIDs computed with another "
+        "with PIL bicubic. How much it moves our numbers is measured, at a small N, "
+        "by `scripts/resize_effect.py` (table below); FIDs computed with another "
         "filter (clean-fid's included) are not comparable with these.",
         "",
         "**Published values**, set beside ours only with the protocols. Theirs: "
