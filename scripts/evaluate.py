@@ -324,13 +324,13 @@ def inception_n(args):
     return args.inception_n or protocol.STANDARD_N
 
 
-def zoo_command(args, gan, flags=""):
+def zoo_command(args, gan):
     command = f"KERAS_BACKEND={keras.backend.backend()} python scripts/evaluate.py --zoo {args.zoo}"
     if isinstance(gan, kerasgan.engine.DataToData):
-        return command + flags
+        return command
     return (
         f"{command} --protocol {args.protocol} --inception-n {inception_n(args)} "
-        f"--domain-n {args.domain_n}{flags}"
+        f"--domain-n {args.domain_n}"
     )
 
 
@@ -371,7 +371,7 @@ def write_entry_metrics(entry, metrics):
     print(f"wrote {entry / 'metrics.json'} and the card")
 
 
-def update_entry(name, args):
+def update_entry(name):
     """Adds what an entry's metrics.json lacks without measuring it again.
 
     The protocol record with its floor, at the N the entry was measured at (the
@@ -426,7 +426,7 @@ def update_entry(name, args):
 def cards_only(args):
     names = [args.zoo] if args.zoo else zoo_registry.installed_names()
     for name in names:
-        update_entry(name, args)
+        update_entry(name)
 
 
 def main(argv=None):
