@@ -101,10 +101,10 @@ def test_a_dataset_without_a_test_split_is_measured_against_training_images():
     assert record["reference_split"] == "train"
     assert record["floor_pairing"] == "two halves of train"
     assert "**training** images" in protocol.reference_text(record)
-    with pytest.raises(protocol.TooFewImages, match="N ≤ 2500"):
+    with pytest.raises(ValueError, match="two disjoint halves; pass --inception-n 2500"):
         protocol.protocol_record("mnist-5k", 3000, extractor=fake_inception())
-    with pytest.raises(ValueError, match="--inception-n 5000"):
-        protocol.protocol_record("mnist-5k", 6000, extractor=fake_inception())
+    with pytest.raises(protocol.TooFewImages, match="N ≤ 2500"):
+        protocol.real_pair("mnist-5k", 3000)
 
 
 # Which class the fake classifier predicts for each of 20 samples requested with

@@ -117,10 +117,13 @@ def protocol_record(dataset, num_samples, extractor="inception"):
     extractor = extractors.get_extractor(extractor)
     split = stats_cache.default_split(dataset)
     size = len(stats_cache.real_images(dataset, split))
-    if num_samples > size:
+    # Without a test split the floor needs two disjoint halves of train.
+    limit = size if split == "test" else size // 2
+    if num_samples > limit:
         raise ValueError(
-            f"N={num_samples} but {dataset}'s {split} split has {size} images; "
-            f"pass --inception-n {size} or fewer."
+            f"N={num_samples} but {dataset}'s {split} split has {size} images"
+            + ("" if split == "test" else ", and its floor needs two disjoint halves")
+            + f"; pass --inception-n {limit} or fewer."
         )
     floor, pairing = real_floor(dataset, extractor, num_samples)
     return {
