@@ -7,12 +7,23 @@ writes the table between the `baselines` markers of docs/metrics.md, with the co
 
 With `--zoo NAME` it measures a zoo entry instead and writes zoo/NAME/metrics.json
 (then re-hashes the entry and regenerates its card): Inception FID/KID/P/R/D/C, the
-domain classifier's FID/KID/classifier score/class modes, class accuracy for
-conditional models, mode statistics for the toy mixtures, reconstruction error and
-the codes' MMD² to the prior for autoencoders.
+domain classifier's FID/KID/classifier score/class modes, class accuracy (overall and
+per requested class) for conditional models, mode statistics for the toy mixtures,
+reconstruction error and the codes' MMD² to the prior for autoencoders.
+
+Inception follows the standard protocol (`--protocol standard`,
+`kerasgan.metrics.protocol`): N=10,000 generated vs the 10,000 test images, stored
+with the real-vs-real floor at the same N (cached) under "protocol" in metrics.json;
+`--inception-n` sets a smaller N for CPU runs, and the card says which N it is.
+`--cards-only [--zoo NAME]` adds the protocol record and per-class accuracy to
+existing metrics.json files (no generator metric is measured again) and rebuilds the
+cards.
 
 Usage:
     KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist \\
+        --inception-n 1000
+    KERAS_BACKEND=tensorflow python scripts/evaluate.py --cards-only
     KERAS_BACKEND=tensorflow python scripts/evaluate.py \\
         --datasets fashion-mnist mnist-5k stacked-mnist --num-samples 1000 5000 \\
         --inception-datasets fashion-mnist --inception-num-samples 500
@@ -23,6 +34,7 @@ Usage:
 import argparse
 import dataclasses
 import datetime
+import importlib
 import pathlib
 import sys
 import time
@@ -34,6 +46,7 @@ import kerasgan
 from kerasgan.data import registry as data_registry
 from kerasgan.metrics import compute
 from kerasgan.metrics import evaluation
+from kerasgan.metrics import protocol
 from kerasgan.metrics import stats_cache
 from kerasgan import zoo as zoo_lib
 from kerasgan.callbacks.mode_collapse import class_diversity
@@ -44,8 +57,11 @@ from kerasgan.utils.images import centre_crop
 from kerasgan.utils.labels import fixed_labels
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
+from kerasgan.zoo import registry as zoo_registry
 
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
+# The module: `kerasgan.metrics.class_accuracy` is the function of the same name.
+class_accuracy = importlib.import_module("kerasgan.metrics.class_accuracy")
 COLUMNS = [
     "fid",
     "kid",
@@ -59,30 +75,9 @@ COLUMNS = [
 ]
 
 
-class TooFewImages(ValueError):
-    pass
-
-
-def real_pair(dataset, num_samples, seed=0):
-    """Two independent real sets of `num_samples` images and what they are."""
-    if stats_cache.default_split(dataset) == "test":
-        test = stats_cache.real_images(dataset, "test", num_samples, seed)
-        train = stats_cache.real_images(dataset, "train", num_samples, seed)
-        return test, train, "test vs train"
-    x, _ = kerasgan.data.load_numpy(dataset)
-    order = np.random.default_rng(seed).permutation(len(x))
-    if 2 * num_samples > len(x):
-        raise TooFewImages(
-            f"{dataset} at N={num_samples}: two disjoint sets need {2 * num_samples} "
-            f"images, it has {len(x)}."
-        )
-    halves = order[:num_samples], order[num_samples : 2 * num_samples]
-    return x[np.sort(halves[0])], x[np.sort(halves[1])], "two halves of train"
-
-
 def real_vs_real(dataset, extractor, num_samples):
     extractor = kerasgan.metrics.get_extractor(extractor)
-    first, second, pairing = real_pair(dataset, num_samples)
+    first, second, pairing = protocol.real_pair(dataset, num_samples)
     names = (
         evaluation.INCEPTION_METRICS
         if extractor.name == "inception"
@@ -130,7 +125,7 @@ def baselines(args):
     for dataset, extractor, n in jobs:
         try:
             results, pairing, seconds = real_vs_real(dataset, extractor, n)
-        except TooFewImages as error:
+        except protocol.TooFewImages as error:
             skipped.append(str(error))
             continue
         rows.append((dataset, pairing, extractor, n, results, seconds))
@@ -225,10 +220,21 @@ def zoo_results(gan, dataset, inception_n, domain_n):
     if domain != "inception":
         results += evaluate(gan, dataset, num_samples=domain_n, extractor=domain)
         if getattr(gan, "num_classes", None):
-            results.append(kerasgan.metrics.class_accuracy(gan, domain, domain_n, seed=1))
+            results += class_accuracies(gan, domain, domain_n)
     if getattr(gan, "num_classes", None):
         results += within_class_diversity(gan, dataset, inception_n)
     return results
+
+
+def class_accuracies(gan, extractor, num_samples):
+    """Overall and per-requested-class accuracy, from one draw of samples (seed 1)."""
+    labels, predicted, name = class_accuracy.requested_and_predicted(
+        gan, extractor, num_samples, seed=1
+    )
+    return [
+        class_accuracy.accuracy_result(labels, predicted, name),
+        *class_accuracy.per_class_results(labels, predicted, gan.num_classes, name),
+    ]
 
 
 def autoencoder_results(model, dataset, num_samples):
@@ -313,34 +319,114 @@ def entry_note(gan, dataset=None):
     )
 
 
+def inception_n(args):
+    """N of the Inception metrics: --inception-n, else the protocol's."""
+    return args.inception_n or protocol.STANDARD_N
+
+
+def zoo_command(args, gan):
+    command = f"KERAS_BACKEND={keras.backend.backend()} python scripts/evaluate.py --zoo {args.zoo}"
+    if isinstance(gan, kerasgan.engine.DataToData):
+        return command
+    return (
+        f"{command} --protocol {args.protocol} --inception-n {inception_n(args)} "
+        f"--domain-n {args.domain_n}"
+    )
+
+
 def evaluate_zoo_entry(args):
     entry = zoo_lib.resolve(args.zoo)
     gan = zoo_lib.load(entry)
     metadata = preset_lib.read_json(entry / preset_lib.METADATA)
+    dataset = metadata["dataset"]
     start = time.perf_counter()
-    results = zoo_results(gan, metadata["dataset"], args.inception_n, args.domain_n)
+    record = None
+    if not isinstance(gan, kerasgan.engine.DataToData) and len(gan.data_shape) == 3:
+        # First: an N the data cannot give fails before anything is measured.
+        record = protocol.protocol_record(dataset, inception_n(args))
+    results = zoo_results(gan, dataset, inception_n(args), args.domain_n)
     for result in results:
         print(result, flush=True)
     metrics = {
         "results": [result.to_dict() for result in results],
-        "note": entry_note(gan, metadata["dataset"]),
-        "command": f"KERAS_BACKEND={keras.backend.backend()} python "
-        f"scripts/evaluate.py --zoo {args.zoo}"
-        + (
-            ""
-            if isinstance(gan, kerasgan.engine.DataToData)
-            else f" --inception-n {args.inception_n} --domain-n {args.domain_n}"
-        ),
+        "note": entry_note(gan, dataset),
+        "command": zoo_command(args, gan),
         "backend": keras.backend.backend(),
         "seconds": round(time.perf_counter() - start, 1),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
+        "date": now(),
     }
+    if record is not None:
+        metrics["protocol"] = record
+    write_entry_metrics(entry, metrics)
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_entry_metrics(entry, metrics):
     write_json(entry / "metrics.json", metrics)
     preset_lib.rehash_preset(entry, extra_files=["metrics.json"])
     card.write_card(entry)
     print(f"wrote {entry / 'metrics.json'} and the card")
+
+
+def update_entry(name):
+    """Adds what an entry's metrics.json lacks without measuring it again.
+
+    The protocol record with its floor, at the N the entry was measured at (the
+    floor is cached), and, for a conditional model, per-requested-class accuracy
+    at the N and seed of its class accuracy. Each addition is recorded under
+    "updates" with this command. Then the card is rebuilt.
+    """
+    entry = zoo_lib.resolve(name)
+    metadata = preset_lib.read_json(entry / preset_lib.METADATA)
+    path = entry / "metrics.json"
+    if not path.exists():
+        print(f"{name}: no metrics.json (run scripts/evaluate.py --zoo {name})")
+        return
+    metrics = preset_lib.read_json(path)
+    results = metrics.get("results", [])
+    added = []
+    inception = [r for r in results if r["extractor"] == "inception"]
+    if inception and "protocol" not in metrics:
+        metrics["protocol"] = protocol.protocol_record(
+            metadata["dataset"], inception[0]["num_fake"]
+        )
+        added.append("protocol record and floor")
+    overall = [r for r in results if r["name"] == "class_accuracy"]
+    if overall and not any(r["name"].startswith("class_accuracy[") for r in results):
+        gan = zoo_lib.load(entry)
+        labels, predicted, extractor = class_accuracy.requested_and_predicted(
+            gan, overall[0]["extractor"], overall[0]["num_fake"], seed=1
+        )
+        per_class = class_accuracy.per_class_results(
+            labels, predicted, gan.num_classes, extractor
+        )
+        # The same samples as the stored overall accuracy: it must be their mean.
+        recomputed = class_accuracy.accuracy_result(labels, predicted, extractor).value
+        print(f"{name}: class accuracy {recomputed:.4f} now, {overall[0]['value']:.4f} "
+              "stored", flush=True)
+        metrics["results"] = results + [r.to_dict() for r in per_class]
+        added.append("per-class accuracy")
+    if added:
+        command = (
+            f"KERAS_BACKEND={keras.backend.backend()} python scripts/evaluate.py "
+            f"--cards-only --zoo {name}"
+        )
+        metrics.setdefault("updates", []).append(
+            {"added": added, "command": command, "date": now()}
+        )
+        write_entry_metrics(entry, metrics)
+    else:
+        card.write_card(entry)
+        print(f"{name}: nothing to add; card rebuilt")
+
+
+def cards_only(args):
+    names = [args.zoo] if args.zoo else zoo_registry.installed_names()
+    for name in names:
+        update_entry(name)
 
 
 def main(argv=None):
@@ -354,10 +440,31 @@ def main(argv=None):
     parser.add_argument("--dataset", help="the real data for --model")
     parser.add_argument("--extractor", default=None)
     parser.add_argument("--zoo", help="a zoo entry to measure into its metrics.json")
-    parser.add_argument("--inception-n", type=int, default=1000)
+    parser.add_argument(
+        "--protocol",
+        choices=["standard"],
+        default="standard",
+        help="Inception metrics at N=10,000 generated vs the 10,000 test images "
+        "(Lucic et al. 2018), each with its real-vs-real floor at the same N",
+    )
+    parser.add_argument(
+        "--inception-n",
+        type=int,
+        default=None,
+        help="a smaller N for CPU runs (the card shows the N and its floor)",
+    )
+    parser.add_argument(
+        "--cards-only",
+        action="store_true",
+        help="add the protocol record (floor) and per-class accuracy to existing "
+        "metrics.json files (--zoo NAME, else every installed entry) and rebuild "
+        "the cards; measures no generator metric again",
+    )
     parser.add_argument("--domain-n", type=int, default=10000)
     args = parser.parse_args(argv)
-    if args.zoo:
+    if args.cards_only:
+        cards_only(args)
+    elif args.zoo:
         evaluate_zoo_entry(args)
     elif args.model:
         evaluate_model(args)

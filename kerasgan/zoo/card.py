@@ -10,6 +10,7 @@ import pathlib
 
 from kerasgan import models
 from kerasgan.engine.protocols import DataToData
+from kerasgan.metrics import protocol
 from kerasgan.utils.files import atomic_path
 from kerasgan.zoo import preset as preset_lib
 
@@ -23,15 +24,35 @@ def paper_link(variant):
     return None
 
 
+# A conditional entry drawing a requested class less often than this, or an
+# entry with Inception recall below RECALL_WARNING, is never shown without a warning.
+CLASS_ACCURACY_WARNING = 0.7
+RECALL_WARNING = 0.1
+
+
 def metric_rows(metrics):
+    """The metrics table; Inception values beside their real-vs-real floor.
+
+    Per-class accuracies have their own table (`per_class_rows`), and with them
+    the predicted classes covered ("modes_covered") are left out: they count the
+    classes drawn, not the ones asked for.
+    """
     rows = [
         "| metric | value | extractor | N real | N generated |",
         "|---|---|---|---|---|",
     ]
-    for result in metrics.get("results", []):
+    floor = inception_floor(metrics)
+    conditional = bool(per_class(metrics))
+    for result in (metrics or {}).get("results", []):
+        if result["name"].startswith("class_accuracy["):
+            continue
+        if conditional and result["name"] == "modes_covered":
+            continue
         value = f"{result['value']:.4g}"
         if result.get("std") is not None:
             value += f" ± {result['std']:.2g}"
+        if result["extractor"] == "inception" and result["name"] in floor:
+            value += f" (floor {floor[result['name']]:.4g})"
         rows.append(
             f"| {result['name']} | {value} | {result['extractor']} | "
             f"{result['num_real']} | {result['num_fake']} |"
@@ -39,18 +60,96 @@ def metric_rows(metrics):
     return rows
 
 
-def measured_warnings(metrics):
+def inception_floor(metrics):
+    """Result name → real-vs-real floor of the entry's Inception protocol (or {})."""
+    return ((metrics or {}).get("protocol") or {}).get("floor", {})
+
+
+def per_class(metrics):
+    """`[(k, accuracy, N requested, extractor)]` from "class_accuracy[k]" results."""
+    found = []
+    for result in (metrics or {}).get("results", []):
+        name = result["name"]
+        if name.startswith("class_accuracy[") and name.endswith("]"):
+            k = int(name[len("class_accuracy[") : -1])
+            found.append((k, result["value"], result["num_fake"], result["extractor"]))
+    return sorted(found)
+
+
+def per_class_rows(metrics, dataset):
+    """The table of per-requested-class accuracy of a conditional entry."""
+    found = per_class(metrics)
+    if not found:
+        return []
+    names = protocol.class_names(dataset, len(found))
+    rows = [
+        "Per requested class: the share of the samples drawn with label k that the "
+        f"`{found[0][3]}` classifier puts in class k.",
+        "",
+        "| class | accuracy | N requested |",
+        "|---|---|---|",
+    ]
+    rows += [f"| {k} {names[k]} | {value:.3f} | {n} |" for k, value, n, _ in found]
+    return rows + [""]
+
+
+def protocol_lines(metrics):
+    """How the Inception numbers were measured: N, reference, resize, floor."""
+    record = (metrics or {}).get("protocol")
+    if not record:
+        return []
+    standard = (
+        "the standard protocol"
+        if record["standard"]
+        else f"the standard protocol is {protocol.STANDARD_N:,} vs the "
+        f"{protocol.STANDARD_N:,} test images"
+    )
+    floor = ", ".join(f"{name} {value:.4g}" for name, value in record["floor"].items())
+    return [
+        f"**Inception protocol**: {protocol.reference_text(record)} ({standard}); "
+        f"FID Inception graph (`{record['extractor']}`, weights sha256 "
+        f"`{record['extractor_identity'][:12]}…`); resize: {record['resize']}. "
+        f"**Floor** (real vs real at the same N, {record['floor_pairing']}): {floor}. "
+        "A generator drawing from the data itself would score these (FID not 0, "
+        "precision and recall not 1).",
+        "",
+    ]
+
+
+def measured_warnings(metrics, dataset=None):
     """Warnings the measurements call for (not typed in: derived from metrics.json)."""
-    values = {r["name"]: r["value"] for r in (metrics or {}).get("results", [])}
+    results = (metrics or {}).get("results", [])
+    values = {r["name"]: r["value"] for r in results}
+    warnings = []
     fake = values.get("within_class_diversity")
     real = values.get("real_within_class_diversity")
     if fake is not None and real and fake < 0.5 * real:
-        return [
+        warnings.append(
             f"**Low diversity within classes**: {fake:.3g} against {real:.3g} for real "
             "images (mean pairwise pixel distance within a class); many latents give "
             "the same image for a label."
-        ]
-    return []
+        )
+    found = per_class(metrics)
+    names = protocol.class_names(dataset, len(found))
+    weak = [
+        f"{k} {names[k]} ({value:.1%})"
+        for k, value, *_ in found
+        if value < CLASS_ACCURACY_WARNING
+    ]
+    if weak:
+        warnings.append(
+            f"**Requested classes it fails to draw** (per-class accuracy below "
+            f"{CLASS_ACCURACY_WARNING:.0%}): {', '.join(weak)}."
+        )
+    recall = [
+        r["value"] for r in results if r["name"] == "recall" and r["extractor"] == "inception"
+    ]
+    if recall and recall[0] < RECALL_WARNING:
+        warnings.append(
+            f"**Inception recall {recall[0]:.3f}** (below {RECALL_WARNING}): the "
+            "samples cover little of the real images' variety."
+        )
+    return warnings
 
 
 def _training_rows(metadata):
@@ -92,7 +191,7 @@ def card_text(directory):
     lines += [summary + (f" Paper: {paper}" if paper else ""), ""]
     if metadata.get("dirty"):
         lines += ["**Trained from a working tree with uncommitted changes.**", ""]
-    for warning in measured_warnings(metrics):
+    for warning in measured_warnings(metrics, metadata.get("dataset")):
         lines += [warning, ""]
     if (directory / "samples.png").exists():
         lines += [f"![samples of {name}](samples.png)", ""]
@@ -100,12 +199,19 @@ def card_text(directory):
             lines += [metadata["samples"], ""]
     lines += ["## Metrics", ""]
     if metrics:
-        lines += metric_rows(metrics) + ["", metrics.get("note", ""), ""]
+        lines += metric_rows(metrics) + [""]
+        lines += per_class_rows(metrics, metadata.get("dataset"))
+        lines += protocol_lines(metrics) + [metrics.get("note", ""), ""]
         lines += [
             f"Measured by `{metrics['command']}` ({metrics['backend']}, "
             f"{metrics['seconds']:.0f} s).",
             "",
         ]
+        lines += [
+            f"Then `{update['command']}` ({update['date'][:10]}) added: "
+            f"{', '.join(update['added'])}."
+            for update in metrics.get("updates", [])
+        ] + [""]
     else:
         lines += ["Not measured yet: run `scripts/evaluate.py --zoo` on it.", ""]
     lines += ["## Training", ""] + _training_rows(metadata) + [""]
@@ -120,6 +226,7 @@ def card_text(directory):
         "",
     ]
     commands = [metadata.get("command")] + ([metrics["command"]] if metrics else [])
+    commands += [update["command"] for update in (metrics or {}).get("updates", [])]
     lines += ["## Reproduce", ""]
     if metadata.get("commit"):
         lines += [f"From a checkout of commit `{metadata['commit']}` (its recipe):", ""]

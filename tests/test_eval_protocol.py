@@ -1,0 +1,239 @@
+"""The evaluation protocol: the floor record, per-requested-class accuracy, and what
+cards and docs/zoo.md say about them (N, floor, training images, warnings).
+
+Inception is replaced by a tiny fake extractor named "inception" (7×7 average
+pooling): the protocol's bookkeeping does not depend on the network.
+"""
+
+import importlib
+import importlib.util
+import json
+import pathlib
+import shutil
+
+import keras
+import numpy as np
+import pytest
+
+from kerasgan.engine.protocols import LatentToData
+from kerasgan.metrics import compute
+from kerasgan.metrics import features
+from kerasgan.metrics import protocol
+from kerasgan.metrics import stats_cache
+from kerasgan.metrics.feature_extractor import FeatureExtractor
+from kerasgan.zoo import card
+from kerasgan.zoo import preset as preset_lib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# The module (`kerasgan.metrics.class_accuracy` is the function of the same name).
+class_accuracy = importlib.import_module("kerasgan.metrics.class_accuracy")
+
+
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+
+
+def fake_inception():
+    def build(image_shape):
+        inputs = keras.Input(image_shape)
+        pooled = keras.layers.AveragePooling2D(7)(inputs)
+        return keras.Model(inputs, keras.layers.Flatten()(pooled))
+
+    return FeatureExtractor("inception", build, "fake-identity", batch_size=64)
+
+
+@pytest.fixture
+def small_test_split(monkeypatch):
+    """A dataset "tiny" with a 60-image test and an 80-image train split."""
+    rng = np.random.default_rng(0)
+    splits = {s: rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+              for s, n in (("test", 60), ("train", 80))}
+    monkeypatch.setattr(stats_cache, "default_split", lambda dataset: "test")
+    monkeypatch.setattr(
+        stats_cache.data, "load_numpy", lambda dataset, split=None: (splits[split], None)
+    )
+    return "tiny"
+
+
+def test_protocol_record_holds_n_reference_and_a_cached_floor(
+    small_test_split, monkeypatch
+):
+    extractor = fake_inception()
+    record = protocol.protocol_record(small_test_split, 40, extractor=extractor)
+    assert record["num_samples"] == 40 and record["reference_split"] == "test"
+    assert record["standard"] is False  # 10,000 vs test is the standard
+    assert record["floor_pairing"] == "test vs train"
+    assert record["extractor_identity"] == "fake-identity"
+    assert record["resize"] == protocol.RESIZE
+    # The floor: the N test images generators are measured against vs N train.
+    test = stats_cache.real_images(small_test_split, "test", 40)
+    train = stats_cache.real_images(small_test_split, "train", 40)
+    expected = compute.compute(
+        protocol.FLOOR_METRICS,
+        features.extract(extractor, test),
+        features.extract(extractor, train),
+        "inception",
+    )
+    assert set(record["floor"]) == set(expected)
+    for name, result in expected.items():
+        assert record["floor"][name] == pytest.approx(result.value, rel=1e-6)
+    assert json.loads(json.dumps(record)) == record  # JSON-ready
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("floor recomputed instead of read from the cache")
+
+    monkeypatch.setattr(stats_cache.features, "extract", no_extraction)
+    monkeypatch.setattr(protocol.features, "extract", no_extraction)
+    again = protocol.protocol_record(small_test_split, 40, extractor=extractor)
+    assert again["floor"] == record["floor"]
+
+
+def test_a_dataset_without_a_test_split_is_measured_against_training_images():
+    record = protocol.protocol_record("mnist-5k", 30, extractor=fake_inception())
+    assert record["reference_split"] == "train"
+    assert record["floor_pairing"] == "two halves of train"
+    assert "**training** images" in protocol.reference_text(record)
+    with pytest.raises(ValueError, match="two disjoint halves; pass --inception-n 2500"):
+        protocol.protocol_record("mnist-5k", 3000, extractor=fake_inception())
+    with pytest.raises(protocol.TooFewImages, match="N ≤ 2500"):
+        protocol.real_pair("mnist-5k", 3000)
+
+
+# Which class the fake classifier predicts for each of 20 samples requested with
+# labels 0, 1, 2, 3, 0, 1, ... (fixed_labels): by hand, class 0 is drawn 5 of 5
+# times, class 1 once in 5, class 2 4 of 5, class 3 3 of 5.
+PREDICTED = np.array(
+    [0, 2, 2, 3, 0, 2, 2, 3, 0, 0, 2, 1, 0, 1, 0, 0, 0, 2, 2, 3], "int32"
+)
+HAND = [5 / 5, 1 / 5, 4 / 5, 3 / 5]
+
+
+class FakeConditional(LatentToData):
+    """Draws for sample i an image whose pixels all equal PREDICTED[i] / 10."""
+
+    num_classes = 4
+
+    def latents_for(self, n, seed):
+        return np.arange(n, dtype="float32")[:, None]
+
+    def generate_from_latents(self, latents, labels=None, batch_size=256):
+        value = PREDICTED[latents[:, 0].astype(int)] / 10.0
+        return np.broadcast_to(value[:, None, None, None], (len(latents), 28, 28, 1))
+
+
+def fake_classifier():
+    """Logits peaked at round(10 × mean pixel)."""
+
+    def build(image_shape):
+        inputs = keras.Input(image_shape)
+        mean = keras.layers.GlobalAveragePooling2D()(inputs)
+        logits = keras.layers.Lambda(
+            lambda m: -keras.ops.square(10.0 * m - keras.ops.arange(4, dtype="float32"))
+        )(mean)
+        return keras.Model(inputs, [mean, logits])
+
+    return FeatureExtractor("fake-classifier", build, "fake", batch_size=8)
+
+
+def test_per_class_accuracy_equals_the_hand_computation():
+    results = class_accuracy.per_class_accuracy(FakeConditional(), fake_classifier(), 20)
+    assert [r.name for r in results] == [f"class_accuracy[{k}]" for k in range(4)]
+    assert [r.value for r in results] == pytest.approx(HAND)
+    assert [r.num_fake for r in results] == [5, 5, 5, 5]
+    overall = class_accuracy.class_accuracy(FakeConditional(), fake_classifier(), 20)
+    assert overall.value == pytest.approx(13 / 20)
+
+
+def entry(tmp_path, results, record, dataset="fashion-mnist", variant="ConditionalGAN"):
+    folder = tmp_path / "entry"
+    folder.mkdir()
+    (folder / "metadata.json").write_text(
+        json.dumps({"variant": variant, "dataset": dataset, "files": {}})
+    )
+    metrics = {"results": results, "command": "evaluate", "backend": "x", "seconds": 1}
+    if record is not None:
+        metrics["protocol"] = record
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return folder, metrics
+
+
+def result(name, value, extractor="inception", n=1000):
+    return dict(name=name, value=value, num_real=n, num_fake=n, extractor=extractor, std=None)
+
+
+RECORD = dict(
+    num_samples=1000, reference_split="test", standard=False, resize=protocol.RESIZE,
+    extractor="inception", extractor_identity="ab" * 32, floor_pairing="test vs train",
+    floor=dict(fid=23.11, kid=6e-05, precision=0.823, recall=0.779),
+)
+
+
+def test_card_shows_n_floor_per_class_table_and_warnings(tmp_path):
+    per_class = [
+        result(f"class_accuracy[{k}]", v, "fashion-mnist", 1000)
+        for k, v in enumerate([0.9] * 8 + [0.406, 0.95])
+    ]
+    results = [
+        result("fid", 63.06), result("recall", 0.05),
+        result("modes_covered", 10, "fashion-mnist"), *per_class,
+    ]
+    folder, metrics = entry(tmp_path, results, RECORD)
+    text = card.card_text(folder)
+    assert "63.06 (floor 23.11)" in text and "0.05 (floor 0.779)" in text
+    assert "1,000 generated vs 1,000 test images" in text
+    assert "the standard protocol is 10,000 vs the 10,000 test images" in text
+    assert "| 8 bag | 0.406 | 1000 |" in text
+    assert "modes_covered" not in text  # predicted classes: replaced by per class
+    assert "fails to draw** (per-class accuracy below 70%): 8 bag (40.6%)" in text
+    assert "**Inception recall 0.050**" in text
+    docs = load_script("make_zoo_docs")
+    cells = docs.headline({"metrics": metrics, "dataset": "fashion-mnist"})
+    assert cells["Inception FID"] == "63.1 (floor 23.1, N=1,000)"
+    assert cells["worst requested class"] == "0.406 (8 bag) ⚠"
+    assert "classes covered" not in cells
+
+
+def test_no_warning_when_every_class_and_recall_pass(tmp_path):
+    results = [result("recall", 0.1)] + [
+        result(f"class_accuracy[{k}]", 0.7, "fashion-mnist") for k in range(10)
+    ]
+    assert card.measured_warnings({"results": results}, "fashion-mnist") == []
+
+
+def test_training_reference_is_said_on_the_card_and_in_the_table(tmp_path):
+    record = dict(RECORD, reference_split="train", floor_pairing="two halves of train")
+    folder, metrics = entry(tmp_path, [result("fid", 43.4)], record, "mnist-5k", "DCGAN")
+    assert "1,000 generated vs 1,000 **training** images" in card.card_text(folder)
+    cells = load_script("make_zoo_docs").headline({"metrics": metrics, "dataset": "mnist-5k"})
+    assert cells["Inception FID"] == "43.4 (floor 23.1, N=1,000, vs training images)"
+
+
+def test_cards_only_adds_the_protocol_record_without_remeasuring(tmp_path, monkeypatch):
+    folder = tmp_path / "dcgan_mnist5k"
+    shutil.copytree(ROOT / "zoo" / "dcgan_mnist5k", folder)
+    before = json.loads((folder / "metrics.json").read_text())
+    before.pop("protocol", None)
+    (folder / "metrics.json").write_text(json.dumps(before))
+    evaluate = load_script("evaluate")
+    monkeypatch.setattr(evaluate.zoo_lib, "resolve", lambda name: folder)
+    monkeypatch.setattr(
+        protocol.extractors, "get_extractor",
+        lambda e, batch_size=None: fake_inception() if e == "inception" else e,
+    )
+    evaluate.main(["--cards-only", "--zoo", "dcgan_mnist5k"])
+    after = json.loads((folder / "metrics.json").read_text())
+    assert after["results"] == before["results"]
+    assert after["protocol"]["num_samples"] == 1000
+    assert after["protocol"]["reference_split"] == "train"
+    assert "--cards-only --zoo dcgan_mnist5k" in after["updates"][0]["command"]
+    preset_lib.verify_preset(folder)  # metrics.json re-hashed into metadata.json
+    text = (folder / "README.md").read_text()
+    assert "**training** images" in text and "(floor " in text
