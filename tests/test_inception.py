@@ -114,7 +114,7 @@ def test_features_equal_the_torchscript_reference(converted):
 def test_extractor_resizes_grayscale_to_299_rgb_in_the_tf_pixel_scale(converted):
     import keras
 
-    extractor = inception.inception_extractor(weights=converted)
+    extractor = inception.inception_extractor(weights=converted, jit_compile=False)
     images = np.random.default_rng(1).uniform(-1, 1, (2, 28, 28, 1)).astype("float32")
     resized = keras.ops.image.resize(images, (299, 299), interpolation="bilinear")
     rgb = np.repeat(keras.ops.convert_to_numpy(resized), 3, axis=-1)
@@ -126,7 +126,7 @@ def test_extractor_resizes_grayscale_to_299_rgb_in_the_tf_pixel_scale(converted)
 
 @pytest.mark.slow
 def test_uniform_noise_has_near_zero_precision_on_inception_features(converted):
-    extractor = inception.inception_extractor(weights=converted)
+    extractor = inception.inception_extractor(weights=converted, jit_compile=False)
     real = stats_cache.real_images("fashion-mnist", "test", 120)
     noise = np.random.default_rng(0).uniform(-1, 1, (60, 28, 28, 1)).astype("float32")
     real_a, real_b = (
@@ -176,7 +176,7 @@ def test_bfloat16_network_rounds_activations_only():
 @pytest.mark.slow
 def test_bfloat16_features_are_close_to_float32_and_named_apart(converted):
     extractors = [
-        inception.inception_extractor(weights=converted, precision=p)
+        inception.inception_extractor(weights=converted, precision=p, jit_compile=False)
         for p in ("float32", "bfloat16")
     ]
     images = np.random.default_rng(2).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
@@ -186,3 +186,18 @@ def test_bfloat16_features_are_close_to_float32_and_named_apart(converted):
     assert extractors[0].identity != extractors[1].identity
     assert not np.array_equal(f32, bf16)
     np.testing.assert_allclose(bf16, f32, atol=2e-2 * np.abs(f32).max())
+
+
+@pytest.mark.slow
+def test_the_compiled_extractor_equals_the_eager_one(converted):
+    # The default compiles as the backend runs it fastest (torch.compile on PyTorch,
+    # the only compilation of this file there): the features must not change.
+    compiled, eager = (
+        inception.inception_extractor(weights=converted, batch_size=4, jit_compile=j)
+        for j in ("auto", False)
+    )
+    images = np.random.default_rng(3).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
+    reference = eager(images)["features"]
+    np.testing.assert_allclose(
+        compiled(images)["features"], reference, atol=1e-5 * np.abs(reference).max()
+    )

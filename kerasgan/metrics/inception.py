@@ -249,7 +249,7 @@ def fid_inception_v3(weights=None, dtype=None):
 PRECISIONS = {"float32": ("inception", None), "bfloat16": ("inception-bf16", "mixed_bfloat16")}
 
 
-def inception_extractor(batch_size=32, weights=None, precision="float32"):
+def inception_extractor(batch_size=32, weights=None, precision="float32", jit_compile="auto"):
     """The FID feature extractor: images in [-1, 1], any size, 1 or 3 channels.
 
     Images are resized to 299×299 (bilinear with half-pixel centres, no
@@ -268,11 +268,12 @@ def inception_extractor(batch_size=32, weights=None, precision="float32"):
             where bfloat16 is emulated. Its FID differs from float32's by the amount
             docs/metrics.md measures; it is named "inception-bf16" in results and
             caches, so its numbers are never mixed with float32 ones.
+        jit_compile: "auto" compiles the network as its backend runs it fastest
+            (`kerasgan.backend.HEAVY_INFERENCE_JIT_COMPILE`: torch.compile on
+            PyTorch, a one-time cost of about 100 s on a CPU); True or False force it.
 
     Returns:
-        A `FeatureExtractor` named "inception" (or "inception-bf16"), compiled as
-        its backend runs it fastest (`kerasgan.backend.HEAVY_INFERENCE_JIT_COMPILE`:
-        torch.compile on PyTorch, a one-time cost of about 100 s on a CPU).
+        A `FeatureExtractor` named "inception" (or "inception-bf16").
     """
     if precision not in PRECISIONS:
         raise ValueError(
@@ -296,6 +297,6 @@ def inception_extractor(batch_size=32, weights=None, precision="float32"):
         x = keras.layers.Rescaling(scale, offset=scale - 1.0)(x)
         return keras.Model(inputs, core(x))
 
-    return FeatureExtractor(
-        name, build, identity, batch_size, backend.HEAVY_INFERENCE_JIT_COMPILE
-    )
+    if jit_compile == "auto":
+        jit_compile = backend.HEAVY_INFERENCE_JIT_COMPILE
+    return FeatureExtractor(name, build, identity, batch_size, jit_compile)
