@@ -21,6 +21,9 @@ import time
 import keras
 
 import kerasgan
+from kerasgan.data import pipeline
+from kerasgan.data import registry
+from kerasgan.data import super_resolution
 from kerasgan.utils.files import replace_marked_section
 from sr_table import scores
 from train import git
@@ -49,6 +52,22 @@ RECIPES.update({
     "bicubic skip (zero start), MSE, cosine": dict(g_bicubic_skip=True, cosine=True),
 })
 
+# The data levers (marker "sr-search-data"), cumulative from the zero-start skip with
+# MSE at a constant lr (the first table's last row: no augmentation, 4 photographs);
+# `data` holds `open_photos_split` arguments.
+_SKIP = dict(g_bicubic_skip=True)
+_FOUR = dict(train_photos=super_resolution.FIRST_TRAIN_PHOTOS)
+DATA_RECIPES = {
+    "zero-start skip + 8 flips/quarter turns (4 photographs)": dict(_SKIP, data=_FOUR),
+    "+ 6 more photographs (the dataset's default)": dict(_SKIP),
+    "+ blocks without batch norm (EDSR)": dict(_SKIP, g_batch_norm=False),
+    "+ cosine decay to 0": dict(_SKIP, g_batch_norm=False, cosine=True),
+    "+ L1 pixel loss (EDSR)": dict(_SKIP, g_batch_norm=False, cosine=True,
+                                   pixel_loss="l1"),
+}
+TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES}
+ALL_RECIPES = {**RECIPES, **DATA_RECIPES}
+
 
 def slug(label):
     return "".join(c if c.isalnum() else "_" for c in label).strip("_")
@@ -57,9 +76,8 @@ def slug(label):
 def train(recipe, steps, lr, seed=0):
     """The recipe's SRResNet after `steps` batches."""
     keras.utils.set_random_seed(seed)
-    options = {k: v for k, v in recipe.items() if k != "cosine"}
-    data = kerasgan.data.load(DATASET, split="train", batch_size=BATCH, shuffle=True,
-                              seed=seed).repeat()
+    options = {k: v for k, v in recipe.items() if k not in ("cosine", "data")}
+    data = training_data(recipe.get("data", {}), seed).repeat()
     low, high = next(iter(data))
     model = kerasgan.models.SRGAN.for_data_shapes(
         (tuple(low.shape[1:]), tuple(high.shape[1:])), stage="pretrain", seed=seed,
@@ -70,11 +88,19 @@ def train(recipe, steps, lr, seed=0):
     return model
 
 
+def training_data(arguments, seed):
+    """`kerasgan.data.load(DATASET)`'s shuffled batches, with `open_photos_split`
+    arguments (augmentation, photographs) other than the dataset's defaults."""
+    request = registry.Request("train", None, None, True, seed, None, None, None)
+    split = super_resolution.open_photos_split(request, **arguments)
+    return pipeline.make_dataset(split, BATCH, True, seed, drop_remainder=True)
+
+
 def run(label, steps, lr):
     low_res, high_res = kerasgan.data.load_numpy(DATASET, split="test")
     scale = high_res.shape[1] // low_res.shape[1]
     start = time.perf_counter()
-    model = train(RECIPES[label], steps, lr)
+    model = train(ALL_RECIPES[label], steps, lr)
     minutes = (time.perf_counter() - start) / 60
     result = {
         "recipe": label, "steps": steps, "lr": lr, "minutes": minutes,
@@ -89,19 +115,23 @@ def run(label, steps, lr):
     print(result, flush=True)
 
 
-def table():
+def table(recipes):
     rows = ["| recipe (cumulative) | steps | PSNR (dB) ↑ | over bicubic | SSIM ↑ | "
             "sharpness | minutes | commit |", "|---|---|---|---|---|---|---|---|"]
-    for label in RECIPES:
+    r = None
+    for label in recipes:
         path = RESULTS / f"{slug(label)}.json"
         if not path.exists():
             continue
         r = json.loads(path.read_text())
         gain = r["PSNR (dB)"] - r["bicubic PSNR (dB)"]
-        label = f"{label} (random start)" if label in RANDOM_START else label
+        label = f"{label} (random start)" if (
+            recipes is RECIPES and label in RANDOM_START) else label
         rows.append(f"| {label} | {r['steps']:,} | {r['PSNR (dB)']:.2f} | {gain:+.2f} | "
                     f"{r['SSIM']:.4f} | {r['sharpness']:.3f} | {r['minutes']:.1f} | "
                     f"`{r['commit']}` |")
+    if r is None:
+        return None
     return "\n".join(rows + [
         "",
         f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of 8 blocks × 32 filters, "
@@ -115,21 +145,23 @@ def table():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("recipes", nargs="*", help="slugs of the recipes to run "
-                        f"(default all): {[slug(k) for k in RECIPES]}")
+                        f"(default all): {[slug(k) for k in ALL_RECIPES]}")
     parser.add_argument("--steps", type=int, default=1200)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args()
-    chosen = [k for k in RECIPES if not args.recipes or slug(k) in args.recipes]
+    chosen = [k for k in ALL_RECIPES if not args.recipes or slug(k) in args.recipes]
     if args.recipes and len(chosen) != len(args.recipes):
         parser.error(f"unknown recipe in {args.recipes}; known: "
-                     f"{[slug(k) for k in RECIPES]}")
+                     f"{[slug(k) for k in ALL_RECIPES]}")
     if not args.table_only:
         for label in chosen:
             run(label, args.steps, args.lr)
-    text = table()
-    replace_marked_section(DOC, "sr-search", text)
-    print(text)
+    for marker, recipes in TABLES.items():
+        text = table(recipes)
+        if text is not None:
+            replace_marked_section(DOC, marker, text)
+            print(text)
 
 
 if __name__ == "__main__":

@@ -249,6 +249,49 @@ def test_photos_sr4_patches_align_with_the_whole_photo_downscale():
         )
 
 
+def photos_request(split):
+    return kerasgan.data.registry.Request(split, None, None, False, None, None, None, None)
+
+
+def dihedral(image, code):
+    """NumPy reference for `super_resolution.transform` on one HWC image."""
+    image = image[:, ::-1] if code & 1 else image
+    image = image[::-1] if code & 2 else image
+    return image.transpose(1, 0, 2) if code & 4 else image
+
+
+def test_photos_sr4_training_patches_come_in_8_aligned_flips_and_turns():
+    split = super_resolution.open_photos_split(photos_request("train"))
+    positions = len(split.rows) // 8
+    assert len(split.rows) == super_resolution.PHOTO_SPLIT_SIZES["train"]
+    # Every patch position occurs in each of the 8 transforms.
+    codes = split.rows[:, 3].reshape(8, positions)
+    assert (codes == np.arange(8)[:, None]).all()
+    np.testing.assert_array_equal(split.rows[:positions, :3], split.rows[-positions:, :3])
+    # One textured position (grass), in all 8 transforms.
+    index = positions - 1000
+    low, high = (to_uint8(half.numpy()) for half in split.to_batch(
+        split.rows[index::positions]
+    ))
+    assert len({patch.tobytes() for patch in high}) == 8
+    for code in range(8):
+        np.testing.assert_array_equal(high[code], dihedral(high[0], code))
+        np.testing.assert_array_equal(low[code], dihedral(low[0], code))
+        # Both halves turned alike: the low-res half is still the high-res
+        # half's bicubic quarter (inside the borders, where the rest of the
+        # photograph does not reach).
+        np.testing.assert_allclose(
+            bicubic.downscale(high[code][None], 4)[0][3:-3, 3:-3].astype(int),
+            low[code][3:-3, 3:-3].astype(int),
+            atol=1,
+        )
+    # Without augmentation (and always for the test split), one transform: none.
+    plain = super_resolution.open_photos_split(photos_request("train"), augment=False)
+    assert len(plain.rows) == positions and not plain.rows[:, 3].any()
+    test = super_resolution.open_photos_split(photos_request("test"))
+    assert len(test.rows) == 3 and not test.rows[:, 3].any()
+
+
 def test_photos_sr4_test_split_is_the_held_out_photographs():
     low, high = kerasgan.data.load_numpy("photos-sr4", split="test")
     assert low.shape == (3, 75, 112, 3) and high.shape == (3, 300, 448, 3)

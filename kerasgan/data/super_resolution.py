@@ -8,7 +8,10 @@ Low-resolution images are made as the SR papers make them: MATLAB's bicubic
 out like Set5/Set14: the colour photographs inside the scikit-image and
 scikit-learn wheels. Each photograph is cropped to a multiple of 4 (bottom and right
 edges, SR code's "modcrop") and shrunk whole; patches are then cut at aligned
-positions from both, as DIV2K patches are.
+positions from both, as DIV2K patches are. Training patches come in the 8 flips and
+quarter turns (EDSR's augmentation), the same one for both halves of a pair; the
+grayscale photographs (textures, a camera man, coins) train as RGB with three equal
+channels.
 """
 
 import functools
@@ -26,6 +29,12 @@ FASHION_SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 # (skimage/data/*.png, *.jpg), scikit-learn's in sklearn/datasets/images.
 PHOTOS = {
     "astronaut": ("scikit-image", "astronaut"),
+    "immunohistochemistry": ("scikit-image", "immunohistochemistry"),
+    "camera": ("scikit-image", "camera"),
+    "coins": ("scikit-image", "coins"),
+    "brick": ("scikit-image", "brick"),
+    "grass": ("scikit-image", "grass"),
+    "gravel": ("scikit-image", "gravel"),
     "rocket": ("scikit-image", "rocket"),
     "motorcycle": ("scikit-image", "stereo_motorcycle"),
     "china": ("scikit-learn", "china.jpg"),
@@ -35,8 +44,14 @@ PHOTOS = {
 }
 # Held out: a cat's fur (texture, as Set14's baboon), a cup on a table (flat regions
 # and sharp rims), a flower (fine colour detail). Training sees a portrait, a rocket
-# and its landscape, a motorcycle and a temple.
-TRAIN_PHOTOS = ("astronaut", "rocket", "motorcycle", "china")
+# and its landscape, a motorcycle and a temple; then a stained tissue slide, a camera
+# man, coins, brick, grass and gravel (grayscale, as RGB). Left out of the wheel's
+# others: hubble_deep_field and retina (mostly black, and retina's 1411×1411 would
+# outnumber the rest), moon (no licence stated).
+FIRST_TRAIN_PHOTOS = ("astronaut", "rocket", "motorcycle", "china")
+TRAIN_PHOTOS = FIRST_TRAIN_PHOTOS + (
+    "immunohistochemistry", "camera", "coins", "brick", "grass", "gravel"
+)
 TEST_PHOTOS = ("chelsea", "coffee", "flower")
 SPLIT_PHOTOS = {"train": TRAIN_PHOTOS, "test": TEST_PHOTOS}
 
@@ -46,7 +61,9 @@ TRAIN_STRIDE = 8
 # Test crops: the largest size every held-out photograph holds (chelsea is 300×451),
 # one centred crop per photograph.
 TEST_CROP_SIZE = (300, 448)
-PHOTO_SPLIT_SIZES = {"train": 14_640, "test": 3}
+# Training rows: every patch position in each of the 8 dihedral transforms.
+TRANSFORMS = 8
+PHOTO_SPLIT_SIZES = {"train": 32_115 * TRANSFORMS, "test": 3}
 
 
 def fashion_pairs(split, image_size=None, data_dir=None):
@@ -108,19 +125,29 @@ def load_photo(name):
         ) from error
     photo = getattr(skimage.data, item)()
     # stereo_motorcycle() gives (left, right, disparity): the left view.
-    return np.asarray(photo[0] if isinstance(photo, tuple) else photo, dtype=np.uint8)
+    photo = np.asarray(photo[0] if isinstance(photo, tuple) else photo, dtype=np.uint8)
+    # Grayscale photographs as RGB: three equal channels (their luma is the photo).
+    return np.repeat(photo[..., None], 3, axis=-1) if photo.ndim == 2 else photo
 
 
-@functools.lru_cache(maxsize=2)
-def photo_pairs(split):
+def photo_pairs(split, names=None):
     """The split's photographs cropped to multiples of 4, and their low-res versions.
+
+    Args:
+        split: "train" or "test".
+        names: the photographs to read instead of `SPLIT_PHOTOS[split]`.
 
     Returns:
         A tuple of `(low_res, high_res)` uint8 arrays, one pair per photograph, in
-        the order of `SPLIT_PHOTOS[split]`.
+        the order of `names`.
     """
+    return _photo_pairs(tuple(names or SPLIT_PHOTOS[split]))
+
+
+@functools.lru_cache(maxsize=4)
+def _photo_pairs(names):
     pairs = []
-    for name in SPLIT_PHOTOS[split]:
+    for name in names:
         photo = load_photo(name)
         height, width = (side // SCALE * SCALE for side in photo.shape[:2])
         high_res = photo[None, :height, :width]
@@ -157,15 +184,27 @@ def _starts(length, size, stride):
     return range(offset, offset + count * size, size)
 
 
-def open_photos_split(request):
-    """A 'photos-sr4' split: batches `(low_res, high_res)` in [-1, 1]."""
-    pairs = photo_pairs(request.split)
+def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS):
+    """A 'photos-sr4' split: batches `(low_res, high_res)` in [-1, 1].
+
+    Args:
+        request: the `load()` arguments.
+        augment: training rows are each patch in the 8 flips and quarter turns (4
+            flips for non-square patches), applied alike to both halves; the test
+            split is never augmented.
+        train_photos: names of `PHOTOS` the train split cuts patches from.
+    """
+    train = request.split == "train"
+    pairs = photo_pairs(request.split, train_photos if train else None)
     default = TRAIN_PATCH_SIZE if request.split == "train" else TEST_CROP_SIZE
     patch_size = tuple(request.image_size or default)
     bicubic.check_scale(patch_size, SCALE, "image_size")
     _check_fits(patch_size, [high.shape[:2] for _, high in pairs], request.split)
     stride = TRAIN_STRIDE if request.split == "train" else None
     positions = patch_positions([high.shape[:2] for _, high in pairs], patch_size, stride)
+    square = patch_size[0] == patch_size[1]
+    transforms = (TRANSFORMS if square else TRANSFORMS // 2) if train and augment else 1
+    rows = with_transforms(positions, transforms)
     tf = pipeline.tensorflow()
     stored_low = tf.constant(_stack_padded([low for low, _ in pairs]))
     stored_high = tf.constant(_stack_padded([high for _, high in pairs]))
@@ -178,12 +217,43 @@ def open_photos_split(request):
         low = _gather_patches(
             stored_low, rows[:, 0], rows[:, 1] // SCALE, rows[:, 2] // SCALE, low_size
         )
+        low, high = (transform(half, rows[:, 3]) for half in (low, high))
         return (
             pipeline.fit_images(low, channels=request.channels),
             pipeline.fit_images(high, channels=request.channels),
         )
 
-    return pipeline.RowSplit(positions, None, to_batch)
+    return pipeline.RowSplit(rows, None, to_batch)
+
+
+def with_transforms(positions, count):
+    """Rows `(photo, top, left, transform)`: every position in transforms 0..count-1.
+
+    The transform varies slowest, so the first rows are the untransformed patches;
+    shuffling the rows draws a position and a transform at once, reproducibly under
+    the pipeline's seed.
+    """
+    column = np.repeat(np.arange(count, dtype="int32"), len(positions))
+    return np.concatenate([np.tile(positions, (count, 1)), column[:, None]], axis=1)
+
+
+def transform(images, codes):
+    """Each of the NHWC `images` in one of the 8 dihedral transforms.
+
+    Bit 0 of its code flips it left-right, bit 1 upside down, bit 2 transposes it
+    (square images only): the 8 codes are the 8 flips and quarter turns.
+    """
+    tf = pipeline.tensorflow()
+
+    def where(bit, changed, images):
+        chosen = tf.bitwise.bitwise_and(codes, bit) > 0
+        return tf.where(chosen[:, None, None, None], changed, images)
+
+    images = where(1, tf.reverse(images, axis=[2]), images)
+    images = where(2, tf.reverse(images, axis=[1]), images)
+    if images.shape[1] == images.shape[2]:
+        images = where(4, tf.transpose(images, [0, 2, 1, 3]), images)
+    return images
 
 
 def _check_fits(patch_size, shapes, split):
