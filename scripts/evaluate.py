@@ -78,11 +78,7 @@ COLUMNS = [
 def real_vs_real(dataset, extractor, num_samples):
     extractor = kerasgan.metrics.get_extractor(extractor)
     first, second, pairing = protocol.real_pair(dataset, num_samples)
-    names = (
-        evaluation.INCEPTION_METRICS
-        if extractor.name == "inception"
-        else evaluation.DOMAIN_METRICS
-    )
+    names = evaluation.default_metrics(extractor)
     start = time.perf_counter()
     real = kerasgan.metrics.extract(extractor, first)
     other = kerasgan.metrics.extract(extractor, second)

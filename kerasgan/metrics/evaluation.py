@@ -12,6 +12,14 @@ DOMAIN_METRICS = ("fid", "kid", "classifier_score", "mode_coverage")
 INCEPTION_METRICS = ("fid", "kid", "precision_recall", "density_coverage")
 
 
+def default_metrics(extractor):
+    """The metrics measured on an extractor's features: Inception's set (with
+    precision/recall) for every Inception precision, the domain set otherwise."""
+    if extractor.name in extractors.INCEPTION_NAMES:
+        return INCEPTION_METRICS
+    return DOMAIN_METRICS
+
+
 def default_extractor(dataset):
     """The dataset's domain classifier where one is shipped, else "inception"."""
     key = str(dataset).lower().replace("_", "-")
@@ -59,8 +67,7 @@ def evaluate(
         extractor = default_extractor(dataset)
     extractor = extractors.get_extractor(extractor)
     if metrics is None:
-        inception = extractor.name in extractors.INCEPTION_NAMES
-        metrics = INCEPTION_METRICS if inception else DOMAIN_METRICS
+        metrics = default_metrics(extractor)
     metrics = compute.check_metrics(metrics)
     real = None
     if compute.NEEDS_REAL.intersection(metrics):
