@@ -5,8 +5,10 @@ filter shapes what it sees. This measures a zoo entry's FID and the real-vs-real
 floor (`kerasgan.metrics.protocol.real_floor`) twice: with the bilinear resize of
 `kerasgan.metrics` (the protocol's) and with Keras's bicubic (Keys' cubic, a = −0.5,
 PIL's bicubic kernel, which clean-fid uses; no clipping, no uint8 rounding: an
-approximation of clean-fid, not clean-fid itself), on the same images. It writes the
-table between the `resize-effect` markers of docs/zoo.md.
+approximation of clean-fid, not clean-fid itself), and with TF1's legacy bilinear
+(`tf.compat.v1.image.resize_bilinear`: no half-pixel centres, output pixel i samples
+input i × in/out, the alignment of the 2015 FID graph the papers used), on the same
+images. It writes the table between the `resize-effect` markers of docs/zoo.md.
 
 Usage:
     KERAS_BACKEND=tensorflow python scripts/resize_effect.py --zoo dcgan_fashion_mnist --n 500
@@ -17,6 +19,7 @@ import pathlib
 import time
 
 import keras
+import numpy as np
 
 import kerasgan
 from kerasgan.metrics import protocol
@@ -41,6 +44,48 @@ def bicubic(extractor):
     )
 
 
+def legacy_bilinear_matrix(in_length, out_length):
+    """The `(out_length, in_length)` matrix of TF1's bilinear resize on one axis.
+
+    TF1's default (`align_corners=False, half_pixel_centers=False`) samples output
+    pixel i at input coordinate `i * in_length / out_length`, interpolating between
+    its floor and the next pixel (clamped at the last one); TF2 and PyTorch sample
+    at `(i + 0.5) * in_length / out_length - 0.5` instead.
+    """
+    source = np.arange(out_length) * (in_length / out_length)
+    low = np.floor(source).astype(int)
+    high = np.minimum(low + 1, in_length - 1)
+    fraction = source - low
+    matrix = np.zeros((out_length, in_length))
+    matrix[np.arange(out_length), low] += 1 - fraction
+    matrix[np.arange(out_length), high] += fraction
+    return matrix
+
+
+class LegacyBilinear(keras.layers.Layer):
+    """Resizes NHWC images to SIZE×SIZE with TF1's legacy bilinear alignment."""
+
+    def call(self, images):
+        rows = legacy_bilinear_matrix(images.shape[1], SIZE).astype("float32")
+        columns = legacy_bilinear_matrix(images.shape[2], SIZE).astype("float32")
+        x = keras.ops.einsum("oh,bhwc->bowc", rows, images)
+        return keras.ops.einsum("pw,bowc->bopc", columns, x)
+
+
+def legacy(extractor):
+    """`extractor` (Inception) with TF1's legacy bilinear resize in front of it."""
+
+    def build(image_shape):
+        inputs = keras.Input(image_shape)
+        x = LegacyBilinear()(inputs)
+        return keras.Model(inputs, extractor.model_for((SIZE, SIZE, image_shape[-1]))(x))
+
+    return FeatureExtractor(
+        "inception-legacy-bilinear", build, extractor.identity + "|legacy-bilinear",
+        extractor.batch_size,
+    )
+
+
 def measure(gan, dataset, extractor, n):
     """The entry's FID (N generated, seed 1, vs N test images) and the FID floor."""
     fid = kerasgan.metrics.evaluate(
@@ -60,17 +105,24 @@ def main(argv=None):
     dataset = kerasgan.zoo.info(args.zoo)["dataset"]
     base = kerasgan.metrics.get_extractor("inception")
     rows = {}
-    for name, extractor in (("bilinear (the protocol's)", base), ("bicubic", bicubic(base))):
+    resizes = (
+        ("bilinear (the protocol's)", base),
+        ("bicubic", bicubic(base)),
+        ("bilinear, TF1 legacy alignment", legacy(base)),
+    )
+    for name, extractor in resizes:
         rows[name] = measure(gan, dataset, extractor, args.n)
         print(name, rows[name], flush=True)
-    (fid, floor), (fid_bicubic, floor_bicubic) = rows.values()
+    (fid, floor), *others = rows.values()
     lines = [
         f"| resize | {args.zoo} FID | floor FID (real vs real) | FID − floor |",
         "|---|---|---|---|",
         *[f"| {name} | {a:.2f} | {b:.2f} | {a - b:.2f} |" for name, (a, b) in rows.items()],
-        f"| bicubic / bilinear | {fid_bicubic / fid - 1:+.1%} | "
-        f"{floor_bicubic / floor - 1:+.1%} | "
-        f"{(fid_bicubic - floor_bicubic) / (fid - floor) - 1:+.1%} |",
+        *[
+            f"| {name} / bilinear | {a / fid - 1:+.1%} | {b / floor - 1:+.1%} | "
+            f"{(a - b) / (fid - floor) - 1:+.1%} |"
+            for (name, _), (a, b) in zip(resizes[1:], others)
+        ],
         "",
         f"N={args.n:,} generated (seed 1) vs {args.n:,} test images, floor {args.n:,} "
         f"test vs {args.n:,} train; at this small N the floor is a large part of "
