@@ -29,6 +29,8 @@ HEADLINE = [
     ("modes_covered", "toy", "modes covered"),
     ("high_quality", "toy", "high quality"),
 ]
+# Pixels of a sample grid in the table (a grid of 28 px images stays legible).
+THUMBNAIL_WIDTH = 96
 
 
 def kind(extractor):
@@ -88,13 +90,20 @@ def minutes(info):
     return f"{info['training']['seconds'] / 60:.1f} min"
 
 
-def zoo_table(infos):
+def thumbnail(info, image_prefix):
+    """The entry's sample grid, small enough for a table cell (full size in its section)."""
+    name = info["name"]
+    return f'<img src="{image_prefix}{name}/samples.png" width="{THUMBNAIL_WIDTH}" alt="samples of {name}">'
+
+
+def zoo_table(infos, image_prefix):
     labels = [label for *_, label in HEADLINE]
-    header = ["entry", "variant", "dataset", "steps", "training"] + labels
+    header = ["samples", "entry", "variant", "dataset", "steps", "training"] + labels
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for info in infos:
         cells = headline(info)
         row = [
+            thumbnail(info, image_prefix),
             f"[{info['name']}](#{info['name']})",
             info["variant"],
             info["dataset"],
@@ -266,7 +275,7 @@ def main():
         card.write_card(kerasgan.zoo.resolve(name))  # with this version's card layout
     infos = [kerasgan.zoo.info(name) for name in kerasgan.zoo.names()]
     text = (
-        zoo_table(infos)
+        zoo_table(infos, "../zoo/")
         + "\n\n"
         + "\n".join(entry_section(info, "../zoo/") for info in infos)
     )
