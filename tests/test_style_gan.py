@@ -102,6 +102,36 @@ def test_fir_resampling_keeps_a_constant_image_constant_inside():
     np.testing.assert_allclose(down[:, 1:-1, 1:-1], 3.0, rtol=1e-6)
 
 
+def _numpy_upfirdn(x, up, padding, stride, gain):
+    """StyleGAN2's upfirdn2d with [1, 3, 3, 1] in plain loops: the reference."""
+    if up:
+        inserted = np.zeros((x.shape[0], 2 * x.shape[1], 2 * x.shape[2], x.shape[3]))
+        inserted[:, ::2, ::2] = x
+        x = inserted
+    x = np.pad(x, ((0, 0), padding, padding, (0, 0)))
+    taps = np.outer([1, 3, 3, 1], [1, 3, 3, 1]) / 64.0 * gain
+    rows, columns = x.shape[1] - 3, x.shape[2] - 3
+    out = np.zeros((x.shape[0], rows, columns, x.shape[3]))
+    for i in range(rows):
+        for j in range(columns):
+            out[:, i, j] = np.einsum("bklc,kl->bc", x[:, i : i + 4, j : j + 4], taps)
+    return out[:, ::stride, ::stride]
+
+
+@pytest.mark.parametrize("as_slices", [False, True])
+def test_fir_resampling_equals_upfirdn2d_as_a_convolution_and_as_slices(monkeypatch, as_slices):
+    # Each backend runs one form (kerasgan.backend.FIXED_FILTER_AS_SLICES); both
+    # must be StyleGAN2's filter, on every backend.
+    monkeypatch.setattr(kerasgan.backend, "FIXED_FILTER_AS_SLICES", as_slices)
+    x = np.random.default_rng(0).standard_normal((2, 6, 8, 3)).astype("float32")
+    np.testing.assert_allclose(
+        _numpy(kerasgan.layers.Upsample2D()(x)),
+        _numpy_upfirdn(x, up=True, padding=(2, 1), stride=1, gain=4.0), atol=1e-5)
+    np.testing.assert_allclose(
+        _numpy(kerasgan.layers.Downsample2D()(x)),
+        _numpy_upfirdn(x, up=False, padding=(1, 1), stride=2, gain=1.0), atol=1e-5)
+
+
 def test_noise_is_random_in_training_and_the_stored_constant_otherwise():
     layer = kerasgan.layers.NoiseInjection(seed=3)
     x = np.zeros((2, 4, 4, 3), "float32")

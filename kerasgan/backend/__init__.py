@@ -34,6 +34,9 @@ exposes the same small interface:
   `variables` at every call, so loading new weights needs no recompilation.
 - `HEAVY_INFERENCE_JIT_COMPILE`: the `jit_compile` that runs a large convolutional
   network's `predict_on_batch` fastest (the FID Inception; measured per backend).
+- `FIXED_FILTER_AS_SLICES`: whether a fixed per-channel filter (StyleGAN2's FIR
+  resampling) runs as sums of shifted slices (True) or as a depthwise convolution
+  (False), whichever trains faster on this backend (scripts/bench_fir.py).
 
 docs/distributed.md describes data-parallel training on each backend.
 """
@@ -93,6 +96,7 @@ variables_kept_on_error = _adapter.variables_kept_on_error
 accelerators = _adapter.accelerators
 compile_inference = _adapter.compile_inference
 HEAVY_INFERENCE_JIT_COMPILE = _adapter.HEAVY_INFERENCE_JIT_COMPILE
+FIXED_FILTER_AS_SLICES = _adapter.FIXED_FILTER_AS_SLICES
 replica_index_and_count = _adapter.replica_index_and_count
 scale_loss_for_replicas = _adapter.scale_loss_for_replicas
 process_rank_and_count = _adapter.process_rank_and_count

@@ -174,6 +174,10 @@ def accelerators():
 # Large convolutional networks at inference: JAX's predict is jitted either way.
 HEAVY_INFERENCE_JIT_COMPILE = True
 
+# XLA's CPU depthwise convolution, forward and gradient, is ~10× slower than the
+# same filter as shifted slices (scripts/bench_fir.py).
+FIXED_FILTER_AS_SLICES = True
+
 
 def compile_inference(fn, variables):
     """`fn` jitted as a pure function of the values of `variables` (every variable it

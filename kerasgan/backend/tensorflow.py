@@ -90,6 +90,10 @@ def accelerators():
 # TF's graph in a one-core trial (docs/metrics.md).
 HEAVY_INFERENCE_JIT_COMPILE = False
 
+# TF's depthwise convolution beats shifted slices, whose strided-slice gradients
+# are slow (scripts/bench_fir.py).
+FIXED_FILTER_AS_SLICES = False
+
 
 def compile_inference(fn, variables):
     """`fn` as one `tf.function`: it reads `variables` when it runs, not when traced."""

@@ -173,6 +173,10 @@ def accelerators():
 # batch shape keeps it to one compilation (FeatureExtractor pads the last batch).
 HEAVY_INFERENCE_JIT_COMPILE = True
 
+# Depthwise convolution and shifted slices cost about the same; the convolution
+# is one op (scripts/bench_fir.py).
+FIXED_FILTER_AS_SLICES = False
+
 
 def compile_inference(fn, variables):
     """`fn` run eagerly without autograd.

@@ -1,14 +1,22 @@
 """×2 up- and down-sampling with StyleGAN2's FIR filter [1, 3, 3, 1], in `keras.ops`.
 
 The reference code's `upfirdn2d` (a CUDA op) in portable form: zero insertion or
-stride-2 subsampling around a fixed depthwise convolution with the separable,
-normalized filter. Nearest-neighbour up-sampling and average pooling alias; this
+stride-2 subsampling around the separable, normalized filter, applied as a
+depthwise convolution or, where the backend says so
+(`kerasgan.backend.FIXED_FILTER_AS_SLICES`, JAX), as weighted sums of shifted
+slices, one axis at a time: XLA's CPU depthwise convolution and its gradient made
+JAX's StyleGAN2 step 8× slower than TensorFlow's, while TensorFlow's strided-slice
+gradients are slower than its depthwise convolution (scripts/bench_fir.py). Nearest-neighbour up-sampling and average pooling alias; this
 low-pass filter does less (Karras et al. 2020, Appendix B; Zhang 2019).
 """
+
+import math
 
 import keras
 import numpy as np
 from keras import ops
+
+from kerasgan import backend
 
 FIR = (1.0, 3.0, 3.0, 1.0)
 
@@ -26,9 +34,26 @@ class _FIRLayer(keras.layers.Layer):
         self._channels = int(input_shape[-1])
 
     def _filter(self, inputs, padding, strides, gain):
+        """The 2-D filter `fir_kernel(gain)`, "valid" after `padding` on each side."""
+        x = ops.pad(inputs, ((0, 0), padding, padding, (0, 0)))
+        if backend.FIXED_FILTER_AS_SLICES:
+            # Separable: the outer product of the 1-D taps, one axis at a time.
+            taps = np.asarray(FIR) / sum(FIR) * math.sqrt(gain)
+            return correlate_1d(correlate_1d(x, 1, taps, strides), 2, taps, strides)
         kernel = ops.cast(fir_kernel(self._channels, gain), inputs.dtype)
-        padded = ops.pad(inputs, ((0, 0), padding, padding, (0, 0)))
-        return ops.depthwise_conv(padded, kernel, strides=strides, padding="valid")
+        return ops.depthwise_conv(x, kernel, strides=strides, padding="valid")
+
+
+def correlate_1d(x, axis, taps, stride):
+    """Σ_t taps[t] · x[..., t + stride·i, ...] along `axis` ("valid" correlation)."""
+    length = (x.shape[axis] - len(taps)) // stride + 1
+    total = None
+    for offset, tap in enumerate(taps):
+        index = [slice(None)] * len(x.shape)
+        index[axis] = slice(offset, offset + stride * (length - 1) + 1, stride)
+        term = x[tuple(index)] * float(tap)
+        total = term if total is None else total + term
+    return total
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
