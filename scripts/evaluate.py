@@ -8,15 +8,16 @@ writes the table between the `baselines` markers of docs/metrics.md, with the co
 With `--zoo NAME` it measures a zoo entry instead and writes zoo/NAME/metrics.json
 (then re-hashes the entry and regenerates its card): Inception FID/KID/P/R/D/C, the
 domain classifier's FID/KID/classifier score/class modes, class accuracy (overall and
-per requested class) for conditional models, mode statistics for the toy mixtures,
+per requested class) and per-class FID with its real-vs-real floor for conditional
+models, mode statistics for the toy mixtures,
 reconstruction error and the codes' MMD² to the prior for autoencoders.
 
 Inception follows the standard protocol (`--protocol standard`,
 `kerasgan.metrics.protocol`): N=10,000 generated vs the 10,000 test images, stored
 with the real-vs-real floor at the same N (cached) under "protocol" in metrics.json;
 `--inception-n` sets a smaller N for CPU runs, and the card says which N it is.
-`--cards-only [--zoo NAME]` adds the protocol record and per-class accuracy to
-existing metrics.json files (no generator metric is measured again) and rebuilds the
+`--cards-only [--zoo NAME]` adds the protocol record, per-class accuracy and
+per-class FID to existing metrics.json files (no generator metric is measured again) and rebuilds the
 cards.
 
 Usage:
@@ -44,6 +45,7 @@ import numpy as np
 
 import kerasgan
 from kerasgan.data import registry as data_registry
+from kerasgan.metrics import class_fid
 from kerasgan.metrics import compute
 from kerasgan.metrics import evaluation
 from kerasgan.metrics import protocol
@@ -216,20 +218,25 @@ def zoo_results(gan, dataset, inception_n, domain_n):
     if domain != "inception":
         results += evaluate(gan, dataset, num_samples=domain_n, extractor=domain)
         if getattr(gan, "num_classes", None):
-            results += class_accuracies(gan, domain, domain_n)
+            results += class_accuracies(gan, dataset, domain, domain_n)
     if getattr(gan, "num_classes", None):
         results += within_class_diversity(gan, dataset, inception_n)
     return results
 
 
-def class_accuracies(gan, extractor, num_samples):
-    """Overall and per-requested-class accuracy, from one draw of samples (seed 1)."""
-    labels, predicted, name = class_accuracy.requested_and_predicted(
+def class_accuracies(gan, dataset, extractor, num_samples):
+    """Overall and per-requested-class accuracy, and per-class FID with its floor,
+    from one draw of samples (seed 1)."""
+    labels, outputs, name = class_accuracy.requested_and_extracted(
         gan, extractor, num_samples, seed=1
     )
+    predicted = outputs["logits"].argmax(axis=-1)
     return [
         class_accuracy.accuracy_result(labels, predicted, name),
         *class_accuracy.per_class_results(labels, predicted, gan.num_classes, name),
+        *class_fid.per_class_fid_from_features(
+            outputs["features"], labels, dataset, name, gan.num_classes
+        ),
     ]
 
 
@@ -372,8 +379,9 @@ def update_entry(name):
 
     The protocol record with its floor, at the N the entry was measured at (the
     floor is cached), and, for a conditional model, per-requested-class accuracy
-    at the N and seed of its class accuracy. Each addition is recorded under
-    "updates" with this command. Then the card is rebuilt.
+    and per-class FID (with its floor) at the N, extractor and seed of its class
+    accuracy. Each addition is recorded under "updates" with this command. Then
+    the card is rebuilt.
     """
     entry = zoo_lib.resolve(name)
     metadata = preset_lib.read_json(entry / preset_lib.METADATA)
@@ -391,20 +399,10 @@ def update_entry(name):
         )
         added.append("protocol record and floor")
     overall = [r for r in results if r["name"] == "class_accuracy"]
-    if overall and not any(r["name"].startswith("class_accuracy[") for r in results):
-        gan = zoo_lib.load(entry)
-        labels, predicted, extractor = class_accuracy.requested_and_predicted(
-            gan, overall[0]["extractor"], overall[0]["num_fake"], seed=1
-        )
-        per_class = class_accuracy.per_class_results(
-            labels, predicted, gan.num_classes, extractor
-        )
-        # The same samples as the stored overall accuracy: it must be their mean.
-        recomputed = class_accuracy.accuracy_result(labels, predicted, extractor).value
-        print(f"{name}: class accuracy {recomputed:.4f} now, {overall[0]['value']:.4f} "
-              "stored", flush=True)
-        metrics["results"] = results + [r.to_dict() for r in per_class]
-        added.append("per-class accuracy")
+    if overall:
+        per_class = per_class_additions(entry, metadata["dataset"], overall[0], results)
+        metrics["results"] = results + [r.to_dict() for r, _ in per_class]
+        added += list(dict.fromkeys(what for _, what in per_class))
     if added:
         command = (
             f"KERAS_BACKEND={keras.backend.backend()} python scripts/evaluate.py "
@@ -417,6 +415,43 @@ def update_entry(name):
     else:
         card.write_card(entry)
         print(f"{name}: nothing to add; card rebuilt")
+
+
+def per_class_additions(entry, dataset, overall, results):
+    """`[(result, what)]` for what a conditional entry lacks: per-class accuracy
+    ("per-class accuracy") and per-class FID with its floor ("per-class FID"),
+    measured on the samples of its stored class accuracy (its N, extractor, seed 1).
+    """
+    names = {r["name"] for r in results}
+    wants_accuracy = "class_accuracy[0]" not in names
+    wants_fid = "fid[0]" not in names
+    if not (wants_accuracy or wants_fid):
+        return []
+    gan = zoo_lib.load(entry)
+    labels, outputs, extractor = class_accuracy.requested_and_extracted(
+        gan, overall["extractor"], overall["num_fake"], seed=1
+    )
+    predicted = outputs["logits"].argmax(axis=-1)
+    # The same samples as the stored overall accuracy: it must be their mean.
+    recomputed = class_accuracy.accuracy_result(labels, predicted, extractor).value
+    print(f"{entry.name}: class accuracy {recomputed:.4f} now, {overall['value']:.4f} "
+          "stored", flush=True)
+    added = []
+    if wants_accuracy:
+        added += [
+            (r, "per-class accuracy")
+            for r in class_accuracy.per_class_results(
+                labels, predicted, gan.num_classes, extractor
+            )
+        ]
+    if wants_fid:
+        added += [
+            (r, "per-class FID with its floor")
+            for r in class_fid.per_class_fid_from_features(
+                outputs["features"], labels, dataset, extractor, gan.num_classes
+            )
+        ]
+    return added
 
 
 def cards_only(args):
@@ -452,7 +487,8 @@ def main(argv=None):
     parser.add_argument(
         "--cards-only",
         action="store_true",
-        help="add the protocol record (floor) and per-class accuracy to existing "
+        help="add the protocol record (floor), per-class accuracy and per-class "
+        "FID (with its floor) to existing "
         "metrics.json files (--zoo NAME, else every installed entry) and rebuild "
         "the cards; measures no generator metric again",
     )

@@ -245,6 +245,19 @@ def how_we_measure(infos):
         "",
         floor_table(measured),
         "",
+        "**Conditional entries, per requested class.** Samples are drawn with the "
+        "labels 0, 1, …, 0, 1, … in equal shares (seed 1; 1,000 per class at the "
+        "domain N=10,000). For each class k the card's per-class table gives the "
+        "share of the samples requested with k that the Fashion-MNIST classifier "
+        "puts in k (`kerasgan.metrics.per_class_accuracy`) and their FID on that "
+        "classifier's features against as many test images of class k (all 1,000 "
+        "at N=10,000; `kerasgan.metrics.per_class_fid`), beside its floor: those "
+        "test images against as many train images of class k "
+        "(`protocol.real_floor(..., label=k)`, cached). These replace \"classes "
+        "covered\", which counts the classes predicted, not the ones requested; a "
+        f"requested class below {card.CLASS_ACCURACY_WARNING:.0%} accuracy puts a "
+        "warning on the card.",
+        "",
         f"**Where the entries stand.** Measured at N = "
         f"{', '.join(f'{n:,}' for n in sizes) or '–'}; at the standard N="
         f"{protocol.STANDARD_N:,}: {', '.join(standard) or 'none yet'} (`--inception-n` "

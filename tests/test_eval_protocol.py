@@ -1,4 +1,4 @@
-"""The evaluation protocol: the floor record, per-requested-class accuracy, and what
+"""The evaluation protocol: the floor record, per-requested-class accuracy and FID, and what
 cards and docs/zoo.md say about them (N, floor, training images, warnings).
 
 Inception is replaced by a tiny fake extractor named "inception" (7×7 average
@@ -8,6 +8,7 @@ pooling): the protocol's bookkeeping does not depend on the network.
 import importlib
 import importlib.util
 import json
+import re
 import pathlib
 import shutil
 
@@ -16,11 +17,14 @@ import numpy as np
 import pytest
 
 from kerasgan.engine.protocols import LatentToData
+from kerasgan.metrics import class_fid
 from kerasgan.metrics import compute
 from kerasgan.metrics import features
 from kerasgan.metrics import protocol
 from kerasgan.metrics import stats_cache
 from kerasgan.metrics.feature_extractor import FeatureExtractor
+from kerasgan.metrics.results import MetricResult
+from kerasgan.metrics.stats import fid_from_features
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
 
@@ -237,3 +241,154 @@ def test_cards_only_adds_the_protocol_record_without_remeasuring(tmp_path, monke
     preset_lib.verify_preset(folder)  # metrics.json re-hashed into metadata.json
     text = (folder / "README.md").read_text()
     assert "**training** images" in text and "(floor " in text
+
+
+# Per-class FID. A labelled dataset "tiny3": class k's images are C[k] plus noise
+# (6 test and 8 train images per class); class k of the fake model is the flat
+# image C[k], whatever its latent.
+C = np.array([-0.5, 0.0, 0.5], "float32")
+
+
+@pytest.fixture
+def labelled_split(monkeypatch):
+    rng = np.random.default_rng(1)
+    splits = {}
+    for split, per_class in (("test", 6), ("train", 8)):
+        y = np.tile(np.arange(3, dtype="int32"), per_class)
+        x = C[y][:, None, None, None] + rng.uniform(-0.1, 0.1, (len(y), 28, 28, 1))
+        splits[split] = (x.astype("float32"), y)
+    monkeypatch.setattr(stats_cache, "default_split", lambda dataset: "test")
+    monkeypatch.setattr(
+        stats_cache.data, "load_numpy", lambda dataset, split=None: splits[split]
+    )
+    return splits
+
+
+class FlatClassImages(LatentToData):
+    """Draws, for a sample requested with label k, the flat image C[k]."""
+
+    num_classes = 3
+
+    def latents_for(self, n, seed):
+        return np.zeros((n, 1), "float32")
+
+    def generate_from_latents(self, latents, labels=None, batch_size=256):
+        return np.broadcast_to(C[labels][:, None, None, None], (len(labels), 28, 28, 1))
+
+
+def pooled():
+    """Features: the four 14×14 quadrant means (by hand: `quadrants`)."""
+
+    def build(image_shape):
+        inputs = keras.Input(image_shape)
+        x = keras.layers.AveragePooling2D(14)(inputs)
+        return keras.Model(inputs, keras.layers.Flatten()(x))
+
+    return FeatureExtractor("pooled", build, "pooled-v1", batch_size=16)
+
+
+def quadrants(x):
+    return x.reshape(len(x), 2, 14, 2, 14).mean(axis=(2, 4)).reshape(len(x), 4)
+
+
+def test_per_class_fid_compares_each_requested_class_with_its_real_class(labelled_split):
+    x_test, y_test = labelled_split["test"]
+    results = class_fid.per_class_fid(
+        FlatClassImages(), "tiny3", num_samples=30, extractor=pooled(), floor=False
+    )
+    assert [r.name for r in results] == ["fid[0]", "fid[1]", "fid[2]"]
+    for k, r in enumerate(results):
+        # 10 samples asked for k against all 6 test images of class k. The fake
+        # features are the point C[k] (covariance 0): FID = |μ - C[k]|² + tr Σ.
+        real = quadrants(x_test[y_test == k].astype("float64"))
+        by_hand = np.sum((real.mean(0) - C[k]) ** 2) + np.trace(np.cov(real.T))
+        assert r.value == pytest.approx(by_hand, rel=1e-4)
+        fake = np.full((10, 4), C[k])
+        assert r.value == pytest.approx(fid_from_features(real, fake), rel=1e-4)
+        assert (r.num_real, r.num_fake, r.extractor) == (6, 10, "pooled")
+    # Images with their labels give the same (samples asked for 2, 0, 1, ...).
+    labels = np.array([2, 0, 1] * 10)
+    images = FlatClassImages().generate_from_latents(None, labels)
+    again = class_fid.per_class_fid(
+        images, "tiny3", 30, extractor=pooled(), labels=labels, floor=False
+    )
+    assert [r.value for r in again] == pytest.approx([r.value for r in results])
+    with pytest.raises(ValueError, match="needs a conditional model"):
+        class_fid.per_class_fid(images, "tiny3", 30, extractor=pooled())
+
+
+def test_per_class_floor_is_test_against_train_images_of_the_same_class(labelled_split):
+    (x_test, y_test), (x_train, y_train) = labelled_split["test"], labelled_split["train"]
+    results = class_fid.per_class_fid(FlatClassImages(), "tiny3", 30, extractor=pooled())
+    floors = results[3:]
+    assert [r.name for r in floors] == ["fid_floor[0]", "fid_floor[1]", "fid_floor[2]"]
+    for k, r in enumerate(floors):
+        # The 6 test images of class k against 6 of its 8 train images (seed 0).
+        chosen = np.sort(np.random.default_rng(0).choice(8, 6, replace=False))
+        test = quadrants(x_test[y_test == k])
+        train = quadrants(x_train[y_train == k][chosen])
+        assert r.value == pytest.approx(fid_from_features(test, train), rel=1e-4)
+        assert (r.num_real, r.num_fake) == (6, 0)
+        assert r.value < results[k].value  # real vs real beats the flat images
+
+
+def per_class_metrics(fid_values):
+    accuracy = [0.9] * 8 + [0.406, 0.95]
+    results = [result("fid", 63.06)]
+    results += [result(f"class_accuracy[{k}]", v, "fashion-mnist") for k, v in enumerate(accuracy)]
+    results += [result(f"fid[{k}]", v, "fashion-mnist") for k, v in enumerate(fid_values)]
+    results += [result(f"fid_floor[{k}]", 3.1, "fashion-mnist") for k in range(len(fid_values))]
+    return results
+
+
+def test_card_shows_per_class_fid_beside_its_floor(tmp_path):
+    folder, _ = entry(tmp_path, per_class_metrics([2.0] * 8 + [41.2, 2.5]), RECORD)
+    text = card.card_text(folder)
+    assert "| class | accuracy | FID (floor) | N requested |" in text
+    assert "| 8 bag | 0.406 | 41.2 (3.1) | 1000 |" in text
+    assert "against 1,000 real test images of class k" in text
+    assert "| fid[8] |" not in text and "| fid_floor[8] |" not in text
+    assert "| fid | 63.06 (floor 23.11) |" in text
+    assert card.class_index("fid[a_to_b]", "fid") is None  # a translator's, no class
+
+
+def test_cards_only_adds_per_class_fid_from_the_stored_accuracy_draw(tmp_path, monkeypatch):
+    folder = tmp_path / "big_gan_fashion_mnist"
+    shutil.copytree(ROOT / "zoo" / "big_gan_fashion_mnist", folder)
+    before = json.loads((folder / "metrics.json").read_text())
+    before["results"] = [r for r in before["results"] if not r["name"].startswith("fid[")]
+    before["results"] = [r for r in before["results"] if not r["name"].startswith("fid_floor[")]
+    before.pop("updates", None)
+    (folder / "metrics.json").write_text(json.dumps(before))
+    overall = next(r for r in before["results"] if r["name"] == "class_accuracy")
+    evaluate = load_script("evaluate")
+    n = overall["num_fake"]
+    labels = np.arange(n) % 10
+    outputs = {"features": np.zeros((n, 2)), "logits": np.eye(10)[labels]}
+    calls = []
+    monkeypatch.setattr(evaluate.zoo_lib, "resolve", lambda name: folder)
+    monkeypatch.setattr(evaluate.zoo_lib, "load", lambda entry: FlatClassImages())
+    monkeypatch.setattr(
+        evaluate.class_accuracy, "requested_and_extracted",
+        lambda gan, extractor, num, seed: calls.append((extractor, num, seed))
+        or (labels, outputs, extractor),
+    )
+
+    def fids(features, requested, dataset, extractor, num_classes):
+        assert features is outputs["features"] and requested is labels
+        calls.append((dataset, extractor))
+        return [MetricResult(f"fid[{k}]", 5.0, 1000, n // 10, extractor) for k in range(10)]
+
+    monkeypatch.setattr(evaluate.class_fid, "per_class_fid_from_features", fids)
+    evaluate.main(["--cards-only", "--zoo", "big_gan_fashion_mnist"])
+    assert calls == [("fashion-mnist", n, 1), ("fashion-mnist", "fashion-mnist")]
+    after = json.loads((folder / "metrics.json").read_text())
+    assert after["results"][: len(before["results"])] == before["results"]
+    assert [r["name"] for r in after["results"][len(before["results"]) :]] == [
+        f"fid[{k}]" for k in range(10)
+    ]
+    assert after["updates"][-1]["added"] == ["per-class FID with its floor"]
+    preset_lib.verify_preset(folder)
+    text = (folder / "README.md").read_text()
+    assert "| class | accuracy | FID (floor) | N requested |" in text
+    assert re.search(r"\| 0 t-shirt \| [0-9.]+ \| 5 \| 1000 \|", text)

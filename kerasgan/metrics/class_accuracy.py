@@ -81,6 +81,17 @@ def per_class_results(labels, predicted, num_classes, extractor_name):
 
 def requested_and_predicted(gan, extractor, num_samples, seed):
     """The labels samples were drawn with, the classes predicted, the extractor name."""
+    labels, outputs, name = requested_and_extracted(gan, extractor, num_samples, seed)
+    return labels, outputs["logits"].argmax(axis=-1), name
+
+
+def requested_and_extracted(gan, extractor, num_samples, seed):
+    """The labels samples were drawn with, their classifier outputs (features and
+    logits, see `kerasgan.metrics.features.extract`), the extractor name.
+
+    One draw serves both per-class accuracy (the logits) and per-class FID (the
+    features, `kerasgan.metrics.class_fid.per_class_fid_from_features`).
+    """
     labels = fixed_labels(gan, num_samples)
     if labels is None:
         raise ValueError(
@@ -88,10 +99,11 @@ def requested_and_predicted(gan, extractor, num_samples, seed):
             f"{type(gan).__name__} is unconditional."
         )
     extractor = extractors.get_extractor(extractor)
-    logits = features.extract(extractor, gan, num_samples, seed).get("logits")
+    outputs = features.extract(extractor, gan, num_samples, seed)
+    logits = outputs.get("logits")
     if logits is None or logits.ndim != 2:
         raise ValueError(
             f"class_accuracy needs a single-image classifier; {extractor.name!r} "
             "gives no such logits (use 'mnist' or 'fashion-mnist')."
         )
-    return labels, logits.argmax(axis=-1), extractor.name
+    return labels, outputs, extractor.name

@@ -16,7 +16,6 @@ import hashlib
 
 import numpy as np
 
-from kerasgan import data
 from kerasgan.data import captions
 from kerasgan.metrics import cache
 from kerasgan.metrics import compute
@@ -38,28 +37,30 @@ class TooFewImages(ValueError):
     pass
 
 
-def real_pair(dataset, num_samples, seed=0):
+def real_pair(dataset, num_samples, seed=0, label=None):
     """Two independent real sets of `num_samples` images and what they are.
 
     N test against N train images (the same test subset a generator is measured
     against); for a dataset without a test split, two disjoint halves of train.
+    With `label`, both sets are images of that class only.
     """
     if stats_cache.default_split(dataset) == "test":
-        test = stats_cache.real_images(dataset, "test", num_samples, seed)
-        train = stats_cache.real_images(dataset, "train", num_samples, seed)
+        test = stats_cache.real_images(dataset, "test", num_samples, seed, label)
+        train = stats_cache.real_images(dataset, "train", num_samples, seed, label)
         return test, train, "test vs train"
-    x, _ = data.load_numpy(dataset)
+    x = stats_cache.real_images(dataset, "train", label=label)
     order = np.random.default_rng(seed).permutation(len(x))
     if 2 * num_samples > len(x):
+        which = dataset if label is None else f"{dataset}'s class {label}"
         raise TooFewImages(
-            f"{dataset} at N={num_samples}: two disjoint sets need {2 * num_samples} "
+            f"{which} at N={num_samples}: two disjoint sets need {2 * num_samples} "
             f"images, it has {len(x)}; measure at N ≤ {len(x) // 2}."
         )
     halves = order[:num_samples], order[num_samples : 2 * num_samples]
     return x[np.sort(halves[0])], x[np.sort(halves[1])], "two halves of train"
 
 
-def real_floor(dataset, extractor, num_samples, metrics=FLOOR_METRICS):
+def real_floor(dataset, extractor, num_samples, metrics=FLOOR_METRICS, label=None):
     """The real-vs-real values at N (the floor), computed once and cached.
 
     The cache key is the content of both real sets and the extractor's identity,
@@ -70,13 +71,15 @@ def real_floor(dataset, extractor, num_samples, metrics=FLOOR_METRICS):
         extractor: a name or a `FeatureExtractor`.
         num_samples: N of each set.
         metrics: metric names of `kerasgan.metrics.compute`.
+        label: the floor of one class: both sets are images of this class
+            (`kerasgan.metrics.per_class_fid`'s floor).
 
     Returns:
         `(values, pairing)`: a dict from result name ("fid", "kid", "precision",
         ...) to its value, and how the two sets were drawn ("test vs train").
     """
     extractor = extractors.get_extractor(extractor)
-    first, second, pairing = real_pair(dataset, num_samples)
+    first, second, pairing = real_pair(dataset, num_samples, label=label)
     digest = hashlib.sha256(first.tobytes())
     digest.update(second.tobytes())
     digest.update(f"{extractor.identity}|{','.join(metrics)}".encode())
@@ -89,8 +92,12 @@ def real_floor(dataset, extractor, num_samples, metrics=FLOOR_METRICS):
     if stored is None:
         if pairing == "test vs train":
             # The test features are the ones generators are measured against.
-            real = stats_cache.real_features(dataset, extractor, "test", num_samples)
-            other = stats_cache.real_features(dataset, extractor, "train", num_samples)
+            real, other = (
+                stats_cache.real_features(
+                    dataset, extractor, split, num_samples, label=label
+                )
+                for split in ("test", "train")
+            )
         else:
             real = features.extract(extractor, first)
             other = features.extract(extractor, second)

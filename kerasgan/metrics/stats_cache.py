@@ -20,19 +20,24 @@ def default_split(dataset):
     return "test" if "test" in sizes else "train"
 
 
-def real_images(dataset, split=None, num_samples=None, seed=0):
+def real_images(dataset, split=None, num_samples=None, seed=0, label=None):
     """`num_samples` images of a dataset split, a fixed random subset when fewer than all.
 
     A random subset rather than the first N: some datasets are sorted by class.
+    With `label`, only the split's images of that class (for per-class metrics).
     """
-    x, _ = data.load_numpy(dataset, split=split or default_split(dataset))
+    x, y = data.load_numpy(dataset, split=split or default_split(dataset))
+    if label is not None:
+        if y is None:
+            raise ValueError(f"{dataset} has no labels: per-class images need a labelled dataset.")
+        x = x[np.asarray(y) == label]
     if num_samples is None or num_samples >= len(x):
         return x
     rng = np.random.default_rng(seed)
     return x[np.sort(rng.choice(len(x), int(num_samples), replace=False))]
 
 
-def real_features(dataset, extractor, split=None, num_samples=None, seed=0):
+def real_features(dataset, extractor, split=None, num_samples=None, seed=0, label=None):
     """Features of real images, computed once and cached.
 
     The cache file is `<cache>/stats/<dataset>-<split>-<extractor>-<N>-<hash>.npz`
@@ -46,13 +51,14 @@ def real_features(dataset, extractor, split=None, num_samples=None, seed=0):
         split: the split; "test" where there is one.
         num_samples: N (all of the split when None).
         seed: seed of the random subset.
+        label: only the images of this class (see `real_images`).
 
     Returns:
         The dict of `features.extract`.
     """
     extractor = extractors.get_extractor(extractor)
     split = split or default_split(dataset)
-    images = real_images(dataset, split, num_samples, seed)
+    images = real_images(dataset, split, num_samples, seed, label)
     digest = hashlib.sha256(images.tobytes())
     digest.update(extractor.identity.encode())
     name = str(dataset).replace("/", "_").replace(":", "_")

@@ -11,6 +11,7 @@ import pathlib
 from kerasgan import models
 from kerasgan.engine.protocols import DataToData
 from kerasgan.metrics import protocol
+from kerasgan.metrics import stats_cache
 from kerasgan.utils.files import atomic_path
 from kerasgan.zoo import preset as preset_lib
 
@@ -33,9 +34,9 @@ RECALL_WARNING = 0.1
 def metric_rows(metrics):
     """The metrics table; Inception values beside their real-vs-real floor.
 
-    Per-class accuracies have their own table (`per_class_rows`), and with them
-    the predicted classes covered ("modes_covered") are left out: they count the
-    classes drawn, not the ones asked for.
+    Per-class accuracies and FIDs have their own table (`per_class_rows`), and
+    with them the predicted classes covered ("modes_covered") are left out: they
+    count the classes drawn, not the ones asked for.
     """
     rows = [
         "| metric | value | extractor | N real | N generated |",
@@ -44,7 +45,7 @@ def metric_rows(metrics):
     floor = inception_floor(metrics)
     conditional = bool(per_class(metrics))
     for result in (metrics or {}).get("results", []):
-        if result["name"].startswith("class_accuracy["):
+        if any(class_index(result["name"], m) is not None for m in PER_CLASS):
             continue
         if conditional and result["name"] == "modes_covered":
             continue
@@ -65,31 +66,77 @@ def inception_floor(metrics):
     return ((metrics or {}).get("protocol") or {}).get("floor", {})
 
 
+# Results measured per requested class k, named "<metric>[k]".
+PER_CLASS = ("class_accuracy", "fid", "fid_floor")
+
+
+def class_index(name, metric):
+    """k of a result named "<metric>[k]", else None ("fid[a_to_b]" is no class)."""
+    inside = name[len(metric) + 1 : -1]
+    if name.startswith(f"{metric}[") and name.endswith("]") and inside.isdigit():
+        return int(inside)
+    return None
+
+
+def per_class_results(metrics, metric):
+    """k → the "<metric>[k]" result dict."""
+    found = {}
+    for result in (metrics or {}).get("results", []):
+        k = class_index(result["name"], metric)
+        if k is not None:
+            found[k] = result
+    return found
+
+
 def per_class(metrics):
     """`[(k, accuracy, N requested, extractor)]` from "class_accuracy[k]" results."""
-    found = []
-    for result in (metrics or {}).get("results", []):
-        name = result["name"]
-        if name.startswith("class_accuracy[") and name.endswith("]"):
-            k = int(name[len("class_accuracy[") : -1])
-            found.append((k, result["value"], result["num_fake"], result["extractor"]))
-    return sorted(found)
+    found = per_class_results(metrics, "class_accuracy")
+    return sorted(
+        (k, r["value"], r["num_fake"], r["extractor"]) for k, r in found.items()
+    )
+
+
+def fid_cell(fid, floor):
+    """A class's FID beside its real-vs-real floor, "–" where not measured."""
+    if fid is None:
+        return "–"
+    if floor is None:
+        return f"{fid['value']:.3g}"
+    return f"{fid['value']:.3g} ({floor['value']:.3g})"
 
 
 def per_class_rows(metrics, dataset):
-    """The table of per-requested-class accuracy of a conditional entry."""
+    """The table of per-requested-class accuracy (and FID beside its floor, where
+    measured) of a conditional entry."""
     found = per_class(metrics)
     if not found:
         return []
     names = protocol.class_names(dataset, len(found))
+    fids = per_class_results(metrics, "fid")
+    floors = per_class_results(metrics, "fid_floor")
     rows = [
         "Per requested class: the share of the samples drawn with label k that the "
-        f"`{found[0][3]}` classifier puts in class k.",
-        "",
-        "| class | accuracy | N requested |",
-        "|---|---|---|",
+        f"`{found[0][3]}` classifier puts in class k."
     ]
-    rows += [f"| {k} {names[k]} | {value:.3f} | {n} |" for k, value, n, _ in found]
+    if fids:
+        sizes = sorted({r["num_real"] for r in fids.values()})
+        count = f"{sizes[0]:,}" if len(sizes) == 1 else "as many"
+        split = stats_cache.default_split(dataset)
+        rows[0] += (
+            f" FID (`{fids[min(fids)]['extractor']}` features): those samples against "
+            f"{count} real {split} images of class k; its floor: "
+            "those real images against as many training images of class k (real "
+            "vs real at the same N). Not comparable with the Inception FID above."
+        )
+    header = "| class | accuracy | FID (floor) | N requested |" if fids else (
+        "| class | accuracy | N requested |"
+    )
+    rows += ["", header, "|---|---|---|---|" if fids else "|---|---|---|"]
+    for k, value, n, _ in found:
+        cells = [f"{k} {names[k]}", f"{value:.3f}"]
+        if fids:
+            cells.append(fid_cell(fids.get(k), floors.get(k)))
+        rows.append("| " + " | ".join(cells + [str(n)]) + " |")
     return rows + [""]
 
 
