@@ -164,6 +164,44 @@ def test_networks_follow_the_resolution_and_refuse_other_sizes(trained):
         small.generate(2, seed=0, truncation_cutoff=small.num_ws + 1)
 
 
+def test_the_residual_generator_is_figure_7c():
+    # "resnet": block 2 is √.5·convs(x) + √.5·conv1×1(up(x)); one toRGB, on the
+    # last style input, as the skip generator's last toRGB.
+    g = kerasgan.models.StyleGANGenerator(8, (8, 8, 1), filters=4, max_filters=8,
+                                          mapping_layers=1, architecture="resnet")
+    assert len(g.to_rgbs) == 1 and len(g.skips) == 1 and g.num_ws == 4
+    ws = np.random.default_rng(0).standard_normal((2, 4, 8)).astype("float32")
+    for variable in g.skips[0].trainable_variables:  # not zero, not one: it must count
+        variable.assign(np.random.default_rng(1).standard_normal(variable.shape))
+
+    def layer(i, x):
+        return g.activations[i](g.noises[i](g.convs[i]([x, ws[:, i]]), training=False))
+
+    x0 = layer(0, np.tile(_numpy(g.const)[None], (2, 1, 1, 1)))
+    x2 = layer(2, layer(1, x0))
+    skip = g.skips[0](kerasgan.layers.Upsample2D()(x0))
+    expected = g.to_rgbs[0]([_numpy(x2) * math.sqrt(0.5) + _numpy(skip), ws[:, 3]])
+    np.testing.assert_allclose(_numpy(g.synthesis(ws)), _numpy(expected), atol=1e-5)
+    skipped = kerasgan.models.StyleGANGenerator(8, (8, 8, 1), filters=4, max_filters=8,
+                                                mapping_layers=1)
+    assert len(skipped.to_rgbs) == 2 and not skipped.skips
+    with pytest.raises(ValueError, match="architecture must be one of"):
+        kerasgan.models.StyleGANGenerator(8, (8, 8, 1), architecture="orig")
+
+
+def test_a_residual_generator_trains_and_round_trips():
+    model = kerasgan.models.StyleGAN(**{**SMALL, "g_architecture": "resnet"})
+    model.compile()
+    model.fit(random_images(16, (8, 8, 1)), batch_size=8, epochs=1, verbose=0)
+    clone = kerasgan.models.StyleGAN.from_config(model.get_config())
+    assert clone.get_config() == model.get_config()
+    assert clone.generator.architecture == "resnet"
+    clone.generator.set_weights(model.generator.get_weights())
+    ws = np.random.default_rng(0).standard_normal((2, model.num_ws, 8)).astype("float32")
+    np.testing.assert_allclose(_numpy(clone.generator.synthesis(ws)),
+                               _numpy(model.generator.synthesis(ws)), atol=1e-6)
+
+
 def test_path_length_equals_its_definition_by_finite_differences():
     model = kerasgan.models.StyleGAN(**BARE)
     generator = model.generator

@@ -1,11 +1,12 @@
 """StyleGAN2's generator: mapping network, constant input, modulated convolutions,
-noise, and the skip architecture (one toRGB per resolution, summed)."""
+noise, and the skip (one toRGB per resolution, summed) or residual architecture."""
 
 import math
 
 import keras
 from keras import ops
 
+from kerasgan.layers.equalized import EqualizedConv2D
 from kerasgan.layers.equalized import ScaledLeakyReLU
 from kerasgan.layers.fir_resample import Upsample2D
 from kerasgan.layers.modulated_conv import ModulatedConv2D
@@ -15,6 +16,11 @@ from kerasgan.models.networks import SubclassedGenerator
 from kerasgan.models.style_gan.mapping_network import MappingNetwork
 
 BASE_RESOLUTION = 4  # the learned constant input is 4×4
+# Karras et al. 2020, Figure 7: "skip" sums a toRGB image per resolution; "resnet"
+# adds an up-sampled 1×1 skip around each block's two convolutions, one toRGB.
+ARCHITECTURES = ("skip", "resnet")
+# Residual sums are scaled by √0.5 to keep the variance (the reference code).
+HALF = math.sqrt(0.5)
 
 
 def check_image_size(data_shape):
@@ -44,7 +50,7 @@ def channels_at(resolution, data_shape, filters, max_filters):
 
 @keras.saving.register_keras_serializable(package="kerasgan")
 class StyleGANGenerator(SubclassedGenerator):
-    """z → images: StyleGAN2's generator (configuration F, skip architecture).
+    """z → images: StyleGAN2's generator (configuration F, skip or residual).
 
     `mapping` (a `MappingNetwork`) maps z to w; w is broadcast to `num_ws` copies,
     one per style input, which `synthesis(ws)` consumes: a learned 4×4 constant,
@@ -56,6 +62,12 @@ class StyleGANGenerator(SubclassedGenerator):
     of a resolution shares its w with the first convolution of the next, as in the
     reference code, so there are `2·log2(size) - 2` style inputs. No output
     activation: images in roughly [-1, 1], as in the paper.
+
+    With `architecture="resnet"` (Figure 7c) each block after the first is
+    `√.5·(its two convolutions) + √.5·conv1×1(up(x))` (the 1×1 convolution without
+    bias, after the FIR up-sampling), and only the last resolution has a toRGB; it
+    reads the same style input as the skip generator's last toRGB. The paper found
+    "skip" better in G and "resnet" in D (its configuration F).
 
     `w_avg` (non-trainable, 0 at first) tracks the mean of w for the truncation
     trick; the model updates it in training (`track_w_avg`).
@@ -69,6 +81,7 @@ class StyleGANGenerator(SubclassedGenerator):
         filters: channels at the output resolution; doubling per halving.
         max_filters: at most this many channels (512 in the paper).
         w_avg_beta: the tracked mean moves as `w_avg ← β·w_avg + (1-β)·mean(w)`.
+        architecture: "skip" (the paper's configuration F) or "resnet".
         name, dtype, **kwargs: `keras.Model` arguments.
 
     Example:
@@ -85,8 +98,12 @@ class StyleGANGenerator(SubclassedGenerator):
 
     def __init__(self, latent_dim, data_shape, w_dim=None, mapping_layers=8,
                  mapping_lr_multiplier=0.01, filters=32, max_filters=256, w_avg_beta=0.995,
-                 name="generator", dtype=None, **kwargs):
+                 architecture="skip", name="generator", dtype=None, **kwargs):
+        if architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture must be one of {ARCHITECTURES}; got "
+                             f"{architecture!r}.")
         super().__init__(name=name, dtype=dtype, **kwargs)
+        self.architecture = architecture
         self.data_shape = check_image_size(data_shape)
         self.latent_dim = int(latent_dim)
         self.w_dim = self.latent_dim if w_dim is None else int(w_dim)
@@ -107,14 +124,25 @@ class StyleGANGenerator(SubclassedGenerator):
                                      name="const",
                                      initializer=keras.initializers.RandomNormal(0.0, 1.0))
         self.convs, self.noises, self.activations, self.to_rgbs = [], [], [], []
+        self.skips = []  # "resnet": the 1×1 skip of each block after the first
         for i, channels in enumerate(width):
             for upsample in ([False] if i == 0 else [True, False]):
                 self.convs.append(ModulatedConv2D(channels, 3, upsample=upsample, dtype=dtype))
                 self.noises.append(NoiseInjection(dtype=dtype))
                 self.activations.append(ScaledLeakyReLU(dtype=dtype))
-            self.to_rgbs.append(ModulatedConv2D(self.data_shape[-1], 1, demodulate=False,
-                                                dtype="float32"))
-        self.upsample_image = Upsample2D(dtype="float32")
+            if self.architecture == "resnet" and i > 0:
+                self.skips.append(EqualizedConv2D(channels, 1, use_bias=False, gain=HALF,
+                                                  dtype=dtype))
+            if self.architecture == "skip" or i == len(width) - 1:
+                self.to_rgbs.append(ModulatedConv2D(self.data_shape[-1], 1, demodulate=False,
+                                                    dtype="float32"))
+        # Only the layers the architecture calls: an unbuilt one would make Keras
+        # rebuild the model from fit()'s data on torch.
+        if self.architecture == "skip":
+            self.upsample_image = Upsample2D(dtype="float32")
+        else:
+            self.upsample_features = Upsample2D(dtype=dtype)
+        self.num_blocks = len(sides)
         self.num_ws = 2 * len(sides)
 
     def build(self, input_shape):
@@ -133,12 +161,20 @@ class StyleGANGenerator(SubclassedGenerator):
         batch_ones = ops.ones_like(ws[:, 0, :1])[:, :, None, None]  # (batch, 1, 1, 1)
         x = batch_ones * ops.cast(self.const, ws.dtype)[None]
         image, conv = None, 0
-        for block, to_rgb in enumerate(self.to_rgbs):
+        for block in range(self.num_blocks):
+            block_input = x
             for _ in range(1 if block == 0 else 2):
                 x = self.convs[conv]([x, ws[:, conv]])
                 x = self.activations[conv](self.noises[conv](x, training=training))
                 conv += 1
-            rgb = to_rgb([x, ws[:, conv]])
+            if self.architecture == "resnet":
+                if block > 0:
+                    skip = self.skips[block - 1](self.upsample_features(block_input))
+                    x = x * HALF + skip
+                if block < self.num_blocks - 1:
+                    continue
+                return self.to_rgbs[0]([x, ws[:, conv]])
+            rgb = self.to_rgbs[block]([x, ws[:, conv]])
             image = rgb if image is None else self.upsample_image(image) + rgb
         return image
 
@@ -165,4 +201,4 @@ class StyleGANGenerator(SubclassedGenerator):
                 "mapping_layers": self.mapping_layers,
                 "mapping_lr_multiplier": self.mapping_lr_multiplier,
                 "filters": self.filters, "max_filters": self.max_filters,
-                "w_avg_beta": self.w_avg_beta}
+                "w_avg_beta": self.w_avg_beta, "architecture": self.architecture}
