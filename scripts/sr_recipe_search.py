@@ -65,8 +65,19 @@ DATA_RECIPES = {
     "+ L1 pixel loss (EDSR)": dict(_SKIP, g_batch_norm=False, cosine=True,
                                    pixel_loss="l1"),
 }
-TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES}
-ALL_RECIPES = {**RECIPES, **DATA_RECIPES}
+# The capacity lever (marker "sr-search-capacity"), on the zoo recipe (the second
+# table's "+ cosine decay to 0" row: zero-start skip, no batch norm, cosine, MSE):
+# deeper networks. Depth is the cheap lever here: the sub-pixel upsampling and the
+# 9×9 output convolution, whose cost grows with the filters and not the blocks, do
+# about half of the 8-block network's work.
+_ZOO = dict(_SKIP, g_batch_norm=False, cosine=True)
+CAPACITY_RECIPES = {
+    "16 blocks × 32 filters": dict(_ZOO, residual_blocks=16),
+    "32 blocks × 32 filters": dict(_ZOO, residual_blocks=32),
+}
+TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
+          "sr-search-capacity": CAPACITY_RECIPES}
+ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES}
 
 
 def slug(label):
@@ -77,11 +88,12 @@ def train(recipe, steps, lr, seed=0):
     """The recipe's SRResNet after `steps` batches."""
     keras.utils.set_random_seed(seed)
     options = {k: v for k, v in recipe.items() if k not in ("cosine", "data")}
+    networks = {**NETWORKS, **options}  # a recipe may change the network's size
     data = training_data(recipe.get("data", {}), seed).repeat()
     low, high = next(iter(data))
     model = kerasgan.models.SRGAN.for_data_shapes(
         (tuple(low.shape[1:]), tuple(high.shape[1:])), stage="pretrain", seed=seed,
-        **NETWORKS, **options)
+        **networks)
     rate = keras.optimizers.schedules.CosineDecay(lr, steps) if recipe.get("cosine") else lr
     model.compile(optimizers={"g": keras.optimizers.Adam(rate, beta_1=0.9)})
     model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
@@ -134,7 +146,8 @@ def table(recipes):
         return None
     return "\n".join(rows + [
         "",
-        f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of 8 blocks × 32 filters, "
+        f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of "
+        f"{'the size in each row' if recipes is CAPACITY_RECIPES else '8 blocks × 32 filters'}, "
         f"batch {BATCH} of 64×64 patches, Adam(β1 = 0.9) from lr {r['lr']:g}, seed 0, "
         f"one CPU core ({r['backend']}); scored on the 3 held-out photographs (Y "
         f"channel, 4-pixel borders cropped). Measured by `KERAS_BACKEND={r['backend']} "
