@@ -31,16 +31,16 @@ DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "zoo.md"
 SIZE = 299
 
 
-def bicubic(extractor):
-    """`extractor` (Inception) with a bicubic resize to 299×299 in front of it."""
+def with_resize(extractor, resize, tag):
+    """`extractor` (Inception) with the layer `resize()` (to 299×299) in front of it."""
 
     def build(image_shape):
         inputs = keras.Input(image_shape)
-        x = keras.layers.Resizing(SIZE, SIZE, interpolation="bicubic")(inputs)
+        x = resize()(inputs)
         return keras.Model(inputs, extractor.model_for((SIZE, SIZE, image_shape[-1]))(x))
 
     return FeatureExtractor(
-        "inception-bicubic", build, extractor.identity + "|bicubic", extractor.batch_size
+        f"inception-{tag}", build, f"{extractor.identity}|{tag}", extractor.batch_size
     )
 
 
@@ -72,20 +72,6 @@ class LegacyBilinear(keras.layers.Layer):
         return keras.ops.einsum("pw,bowc->bopc", columns, x)
 
 
-def legacy(extractor):
-    """`extractor` (Inception) with TF1's legacy bilinear resize in front of it."""
-
-    def build(image_shape):
-        inputs = keras.Input(image_shape)
-        x = LegacyBilinear()(inputs)
-        return keras.Model(inputs, extractor.model_for((SIZE, SIZE, image_shape[-1]))(x))
-
-    return FeatureExtractor(
-        "inception-legacy-bilinear", build, extractor.identity + "|legacy-bilinear",
-        extractor.batch_size,
-    )
-
-
 def measure(gan, dataset, extractor, n):
     """The entry's FID (N generated, seed 1, vs N test images) and the FID floor."""
     fid = kerasgan.metrics.evaluate(
@@ -107,8 +93,10 @@ def main(argv=None):
     rows = {}
     resizes = (
         ("bilinear (the protocol's)", base),
-        ("bicubic", bicubic(base)),
-        ("bilinear, TF1 legacy alignment", legacy(base)),
+        ("bicubic", with_resize(base, lambda: keras.layers.Resizing(
+            SIZE, SIZE, interpolation="bicubic"), "bicubic")),
+        ("bilinear, TF1 legacy alignment",
+         with_resize(base, LegacyBilinear, "legacy-bilinear")),
     )
     for name, extractor in resizes:
         rows[name] = measure(gan, dataset, extractor, args.n)

@@ -92,12 +92,7 @@ def requested_and_extracted(gan, extractor, num_samples, seed):
     One draw serves both per-class accuracy (the logits) and per-class FID (the
     features, `kerasgan.metrics.class_fid.per_class_fid_from_features`).
     """
-    labels = fixed_labels(gan, num_samples)
-    if labels is None:
-        raise ValueError(
-            f"class_accuracy needs a conditional model (with num_classes); "
-            f"{type(gan).__name__} is unconditional."
-        )
+    labels = requested_labels(gan, num_samples, "class_accuracy")
     extractor = extractors.get_extractor(extractor)
     outputs = features.extract(extractor, gan, num_samples, seed)
     logits = outputs.get("logits")
@@ -107,3 +102,16 @@ def requested_and_extracted(gan, extractor, num_samples, seed):
             "gives no such logits (use 'mnist' or 'fashion-mnist')."
         )
     return labels, outputs, extractor.name
+
+
+def requested_labels(gan, num_samples, metric, alternative=""):
+    """The labels 0, 1, ..., 0, 1, ... a conditional `gan`'s samples are drawn with;
+    a clear error naming `metric` (and `alternative`, another way to call it) for
+    an unconditional one."""
+    labels = fixed_labels(gan, num_samples)
+    if labels is None:
+        raise ValueError(
+            f"{metric} needs a conditional model (with num_classes){alternative}; "
+            f"{type(gan).__name__} is unconditional."
+        )
+    return labels

@@ -7,9 +7,9 @@ from kerasgan.metrics import extractors
 from kerasgan.metrics import features
 from kerasgan.metrics import protocol
 from kerasgan.metrics import stats_cache
+from kerasgan.metrics.class_accuracy import requested_labels
 from kerasgan.metrics.results import MetricResult
 from kerasgan.metrics.stats import fid_from_features
-from kerasgan.utils.labels import fixed_labels
 
 
 def per_class_fid(
@@ -56,12 +56,9 @@ def per_class_fid(
     ```
     """
     if labels is None:
-        labels = fixed_labels(gan, num_samples)
-        if labels is None:
-            raise ValueError(
-                f"per_class_fid needs a conditional model (with num_classes) or "
-                f"images with their labels=; {type(gan).__name__} is unconditional."
-            )
+        labels = requested_labels(
+            gan, num_samples, "per_class_fid", " or images with their labels="
+        )
     labels = np.asarray(labels)
     extractor = extractors.get_extractor(
         extractor or evaluation.default_extractor(dataset)
