@@ -75,9 +75,29 @@ CAPACITY_RECIPES = {
     "16 blocks × 32 filters": dict(_ZOO, residual_blocks=16),
     "32 blocks × 32 filters": dict(_ZOO, residual_blocks=32),
 }
+# The context lever (marker "sr-search-patches"), on the zoo recipe (24 blocks): a
+# 16×16 low-res patch is far smaller than the network's receptive field (the 9×9
+# input convolution and 48 3×3 ones see ±52 low-res pixels), so most training outputs
+# see zero padding that the held-out photographs (75×112 low-res) mostly do not.
+# Larger patches at the same pixels per batch (fewer of them), then at more.
+_ZOO24 = dict(_ZOO, residual_blocks=24)
+PATCH_RECIPES = {
+    "24 blocks, 64×64 patches, batch 16 (the zoo's)": dict(_ZOO24),
+    "96×96 patches, batch 8": dict(_ZOO24, patch=96, batch=8),
+    "128×128 patches, batch 4": dict(_ZOO24, patch=128, batch=4),
+    "128×128 patches, batch 16": dict(_ZOO24, patch=128, batch=16),
+}
 TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
-          "sr-search-capacity": CAPACITY_RECIPES}
-ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES}
+          "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES}
+ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES}
+# Recipe keys that set the data or the schedule, not the network.
+NOT_NETWORK = ("cosine", "data", "patch", "batch")
+
+
+# How each table's footer states what its rows share.
+NETWORK_SIZE = {id(CAPACITY_RECIPES): "the size in each row",
+                id(PATCH_RECIPES): "24 blocks × 32 filters"}
+PATCHES = {id(PATCH_RECIPES): "the batch of patches in each row"}
 
 
 def slug(label):
@@ -87,9 +107,11 @@ def slug(label):
 def train(recipe, steps, lr, seed=0):
     """The recipe's SRResNet after `steps` batches."""
     keras.utils.set_random_seed(seed)
-    options = {k: v for k, v in recipe.items() if k not in ("cosine", "data")}
+    options = {k: v for k, v in recipe.items() if k not in NOT_NETWORK}
     networks = {**NETWORKS, **options}  # a recipe may change the network's size
-    data = training_data(recipe.get("data", {}), seed).repeat()
+    patch = recipe.get("patch")
+    data = training_data(recipe.get("data", {}), seed, recipe.get("batch", BATCH),
+                         (patch, patch) if patch else None).repeat()
     low, high = next(iter(data))
     model = kerasgan.models.SRGAN.for_data_shapes(
         (tuple(low.shape[1:]), tuple(high.shape[1:])), stage="pretrain", seed=seed,
@@ -100,12 +122,13 @@ def train(recipe, steps, lr, seed=0):
     return model
 
 
-def training_data(arguments, seed):
+def training_data(arguments, seed, batch_size=BATCH, patch_size=None):
     """`kerasgan.data.load(DATASET)`'s shuffled batches, with `open_photos_split`
-    arguments (augmentation, photographs) other than the dataset's defaults."""
-    request = registry.Request("train", None, None, True, seed, None, None, None)
+    arguments (augmentation, photographs) other than the dataset's defaults and
+    high-res patches of `patch_size` (None: the dataset's 64×64)."""
+    request = registry.Request("train", patch_size, None, True, seed, None, None, None)
     split = super_resolution.open_photos_split(request, **arguments)
-    return pipeline.make_dataset(split, BATCH, True, seed, drop_remainder=True)
+    return pipeline.make_dataset(split, batch_size, True, seed, drop_remainder=True)
 
 
 def run(label, steps, lr):
@@ -147,8 +170,8 @@ def table(recipes):
     return "\n".join(rows + [
         "",
         f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of "
-        f"{'the size in each row' if recipes is CAPACITY_RECIPES else '8 blocks × 32 filters'}, "
-        f"batch {BATCH} of 64×64 patches, Adam(β1 = 0.9) from lr {r['lr']:g}, seed 0, "
+        f"{NETWORK_SIZE.get(id(recipes), '8 blocks × 32 filters')}, "
+        f"{PATCHES.get(id(recipes), f'batch {BATCH} of 64×64 patches')}, Adam(β1 = 0.9) from lr {r['lr']:g}, seed 0, "
         f"one CPU core ({r['backend']}); scored on the 3 held-out photographs (Y "
         f"channel, 4-pixel borders cropped). Measured by `KERAS_BACKEND={r['backend']} "
         f"python scripts/sr_recipe_search.py --steps {r['steps']}`.",
