@@ -75,6 +75,39 @@ def test_demodulation_keeps_unit_output_variance_whatever_the_styles():
             assert abs(variance.mean() - 1.0) > 1.0  # the styles' scale passes through
 
 
+@pytest.mark.parametrize("upsample", [False, True])
+def test_adain_conv_normalizes_each_example_then_styles_then_convolves(upsample):
+    rng = np.random.default_rng(3)
+    x = (3.0 * rng.standard_normal((3, 6, 6, 5)) + 2.0).astype("float32")
+    w = rng.standard_normal((3, 7)).astype("float32")
+    layer = kerasgan.layers.AdaINConv2D(4, 3, upsample=upsample)
+    outputs = _numpy(layer([x, w]))
+    scale, shift = _numpy(layer.affine(w)), _numpy(layer.shift(w))
+    kernel = (_numpy(layer.kernel) / math.sqrt(9 * 5)).astype("float32")
+    for b in range(3):
+        mean = x[b].mean(axis=(0, 1))
+        std = np.sqrt(x[b].var(axis=(0, 1)) + 1e-8)
+        styled = ((x[b] - mean) / std * scale[b] + shift[b]).astype("float32")[None]
+        if upsample:
+            styled = ops.convert_to_numpy(Upsample2D()(styled))
+        expected = _numpy(ops.conv(styled, kernel, padding="same")) + _numpy(layer.bias)
+        np.testing.assert_allclose(outputs[b : b + 1], expected, rtol=1e-4, atol=1e-4)
+
+
+def test_adain_conv_forgets_the_inputs_own_channel_scale_and_offset():
+    # AdaIN's point: a per-example, per-channel affine change of the input (its
+    # "style") does not reach the output; only w's style does.
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 8, 8, 3)).astype("float32")
+    w = rng.standard_normal((2, 5)).astype("float32")
+    layer = kerasgan.layers.AdaINConv2D(4, 3)
+    restyled = x * np.array([[[[0.5, 4.0, 2.0]]], [[[3.0, 0.2, 1.0]]]], "float32") + 7.0
+    np.testing.assert_allclose(_numpy(layer([restyled, w])), _numpy(layer([x, w])),
+                               rtol=1e-3, atol=1e-3)
+    other_w = rng.standard_normal((2, 5)).astype("float32")
+    assert np.abs(_numpy(layer([x, other_w])) - _numpy(layer([x, w]))).max() > 0.1
+
+
 def test_equalized_layers_scale_their_weights_at_run_time():
     dense = kerasgan.layers.EqualizedDense(256, lr_multiplier=0.01, bias_initializer=1.0)
     x = np.random.default_rng(2).standard_normal((4, 64)).astype("float32")
@@ -202,6 +235,27 @@ def test_a_residual_generator_trains_and_round_trips():
                                _numpy(model.generator.synthesis(ws)), atol=1e-6)
 
 
+def test_an_adain_generator_has_adain_synthesis_convolutions_trains_and_round_trips():
+    model = kerasgan.models.StyleGAN(**{**SMALL, "g_normalization": "adain"})
+    generator = model.generator
+    assert all(type(conv) is kerasgan.layers.AdaINConv2D for conv in generator.convs)
+    assert all(type(rgb) is kerasgan.layers.ModulatedConv2D for rgb in generator.to_rgbs)
+    before = [_numpy(v) for v in generator.convs[1].shift.trainable_variables]
+    model.compile()
+    model.fit(random_images(16, (8, 8, 1)), batch_size=8, epochs=1, verbose=0)
+    after = [_numpy(v) for v in generator.convs[1].shift.trainable_variables]
+    assert any(np.abs(a - b).max() > 0 for a, b in zip(after, before))  # G's step moves them
+    clone = kerasgan.models.StyleGAN.from_config(model.get_config())
+    assert clone.get_config() == model.get_config()
+    assert clone.generator.normalization == "adain"
+    clone.generator.set_weights(generator.get_weights())
+    ws = np.random.default_rng(0).standard_normal((2, model.num_ws, 8)).astype("float32")
+    np.testing.assert_allclose(_numpy(clone.generator.synthesis(ws)),
+                               _numpy(generator.synthesis(ws)), atol=1e-6)
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        kerasgan.models.StyleGAN(**{**SMALL, "g_normalization": "instance"})
+
+
 def test_path_length_equals_its_definition_by_finite_differences():
     model = kerasgan.models.StyleGAN(**BARE)
     generator = model.generator
@@ -318,6 +372,7 @@ def test_style_mixing_regularization_mixes_two_latents_per_batch():
     kerasgan.layers.EqualizedConv2D(3, 1, use_bias=False, gain=0.5, activation_gain=2.0),
     kerasgan.layers.ScaledLeakyReLU(0.1, 1.5),
     kerasgan.layers.ModulatedConv2D(3, 1, demodulate=False, upsample=True, epsilon=1e-6),
+    kerasgan.layers.AdaINConv2D(3, 1, upsample=True, use_bias=False, epsilon=1e-6),
     kerasgan.layers.NoiseInjection(seed=2),
     kerasgan.layers.PixelNormalization(1e-6),
     kerasgan.layers.Upsample2D(),

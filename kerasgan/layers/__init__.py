@@ -16,6 +16,7 @@ from kerasgan.layers.equalized import ScaledLeakyReLU
 from kerasgan.layers.fir_resample import Downsample2D
 from kerasgan.layers.fir_resample import Upsample2D
 from kerasgan.layers.modulated_conv import ModulatedConv2D
+from kerasgan.layers.adain_conv import AdaINConv2D
 from kerasgan.layers.noise_injection import NoiseInjection
 from kerasgan.layers.pixel_normalization import PixelNormalization
 from kerasgan.layers.bicubic_upsample import BicubicUpsample

@@ -64,6 +64,9 @@ class StyleGAN(GAN):
         max_filters: the cap on channels.
         g_architecture: the generator's "skip" (toRGB per resolution, the
             paper's configuration F) or "resnet" (residual blocks, one toRGB).
+        g_normalization: how the generator's convolutions apply the styles:
+            "demodulation" (StyleGAN2) or "adain" (the first StyleGAN's adaptive
+            instance normalization; `kerasgan.layers.AdaINConv2D`).
         style_mixing: probability of style mixing per training batch (0.9).
         r1_gamma: γ of the R1 penalty, `γ/2·E||∇D(x)||²` (0.01: stylegan2-ada's
             CIFAR-10 setting; the paper's FFHQ 1024² uses 10).
@@ -98,7 +101,7 @@ class StyleGAN(GAN):
                  g_filters=32, d_filters=32, max_filters=256, style_mixing=0.9,
                  r1_gamma=0.01, r1_interval=16, pl_weight=2.0, pl_interval=4,
                  mbstd_group_size=4, n_critic=1, seed=None, ema_decay=0.999,
-                 g_architecture="skip", **kwargs):
+                 g_architecture="skip", g_normalization="demodulation", **kwargs):
         data_shape = check_image_size(data_shape)
         if not 0.0 <= float(style_mixing) <= 1.0:
             raise ValueError(f"style_mixing is a probability in [0, 1]; got {style_mixing}.")
@@ -109,7 +112,8 @@ class StyleGAN(GAN):
         count_argument(pl_interval, "pl_interval")
         generator = StyleGANGenerator(latent_dim, data_shape, w_dim, mapping_layers,
                                       filters=g_filters, max_filters=max_filters,
-                                      architecture=g_architecture)
+                                      architecture=g_architecture,
+                                      normalization=g_normalization)
         discriminator = StyleGANDiscriminator(data_shape, d_filters, max_filters,
                                               mbstd_group_size)
         super().__init__(generator, discriminator, latent_dim, n_critic=n_critic, seed=seed,
@@ -121,6 +125,7 @@ class StyleGAN(GAN):
         self.pl_weight, self.pl_interval = float(pl_weight), int(pl_interval)
         self.mbstd_group_size = int(mbstd_group_size)
         self.g_architecture = generator.architecture
+        self.g_normalization = generator.normalization
 
     @property
     def num_ws(self):
@@ -302,4 +307,5 @@ class StyleGAN(GAN):
                 "style_mixing": self.style_mixing, "r1_gamma": self.r1_gamma,
                 "r1_interval": self.r1_interval, "pl_weight": self.pl_weight,
                 "pl_interval": self.pl_interval, "mbstd_group_size": self.mbstd_group_size,
-                "g_architecture": self.g_architecture}
+                "g_architecture": self.g_architecture,
+                "g_normalization": self.g_normalization}

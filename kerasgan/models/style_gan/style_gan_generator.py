@@ -6,6 +6,7 @@ import math
 import keras
 from keras import ops
 
+from kerasgan.layers.adain_conv import AdaINConv2D
 from kerasgan.layers.equalized import EqualizedConv2D
 from kerasgan.layers.equalized import ScaledLeakyReLU
 from kerasgan.layers.fir_resample import Upsample2D
@@ -19,6 +20,9 @@ BASE_RESOLUTION = 4  # the learned constant input is 4×4
 # Karras et al. 2020, Figure 7: "skip" sums a toRGB image per resolution; "resnet"
 # adds an up-sampled 1×1 skip around each block's two convolutions, one toRGB.
 ARCHITECTURES = ("skip", "resnet")
+# How the synthesis convolutions apply the styles: StyleGAN2's weight demodulation
+# (Karras et al. 2020) or the first StyleGAN's AdaIN (Karras et al. 2019).
+NORMALIZATIONS = {"demodulation": ModulatedConv2D, "adain": AdaINConv2D}
 # Residual sums are scaled by √0.5 to keep the variance (the reference code).
 HALF = math.sqrt(0.5)
 
@@ -69,6 +73,11 @@ class StyleGANGenerator(SubclassedGenerator):
     reads the same style input as the skip generator's last toRGB. The paper found
     "skip" better in G and "resnet" in D (its configuration F).
 
+    With `normalization="adain"` the synthesis convolutions are the first
+    StyleGAN's style blocks (`AdaINConv2D`: instance normalization of the actual
+    feature maps, scaled and shifted by the style, before each convolution) instead
+    of modulated/demodulated ones; the constant, noise, frame and toRGBs are the same.
+
     `w_avg` (non-trainable, 0 at first) tracks the mean of w for the truncation
     trick; the model updates it in training (`track_w_avg`).
 
@@ -82,6 +91,7 @@ class StyleGANGenerator(SubclassedGenerator):
         max_filters: at most this many channels (512 in the paper).
         w_avg_beta: the tracked mean moves as `w_avg ← β·w_avg + (1-β)·mean(w)`.
         architecture: "skip" (the paper's configuration F) or "resnet".
+        normalization: "demodulation" (StyleGAN2) or "adain" (the first StyleGAN).
         name, dtype, **kwargs: `keras.Model` arguments.
 
     Example:
@@ -98,12 +108,16 @@ class StyleGANGenerator(SubclassedGenerator):
 
     def __init__(self, latent_dim, data_shape, w_dim=None, mapping_layers=8,
                  mapping_lr_multiplier=0.01, filters=32, max_filters=256, w_avg_beta=0.995,
-                 architecture="skip", name="generator", dtype=None, **kwargs):
+                 architecture="skip", normalization="demodulation", name="generator",
+                 dtype=None, **kwargs):
         if architecture not in ARCHITECTURES:
             raise ValueError(f"architecture must be one of {ARCHITECTURES}; got "
                              f"{architecture!r}.")
+        if normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {tuple(NORMALIZATIONS)}; got "
+                             f"{normalization!r}.")
         super().__init__(name=name, dtype=dtype, **kwargs)
-        self.architecture = architecture
+        self.architecture, self.normalization = architecture, normalization
         self.data_shape = check_image_size(data_shape)
         self.latent_dim = int(latent_dim)
         self.w_dim = self.latent_dim if w_dim is None else int(w_dim)
@@ -125,9 +139,10 @@ class StyleGANGenerator(SubclassedGenerator):
                                      initializer=keras.initializers.RandomNormal(0.0, 1.0))
         self.convs, self.noises, self.activations, self.to_rgbs = [], [], [], []
         self.skips = []  # "resnet": the 1×1 skip of each block after the first
+        style_conv = NORMALIZATIONS[self.normalization]
         for i, channels in enumerate(width):
             for upsample in ([False] if i == 0 else [True, False]):
-                self.convs.append(ModulatedConv2D(channels, 3, upsample=upsample, dtype=dtype))
+                self.convs.append(style_conv(channels, 3, upsample=upsample, dtype=dtype))
                 self.noises.append(NoiseInjection(dtype=dtype))
                 self.activations.append(ScaledLeakyReLU(dtype=dtype))
             if self.architecture == "resnet" and i > 0:
@@ -201,4 +216,5 @@ class StyleGANGenerator(SubclassedGenerator):
                 "mapping_layers": self.mapping_layers,
                 "mapping_lr_multiplier": self.mapping_lr_multiplier,
                 "filters": self.filters, "max_filters": self.max_filters,
-                "w_avg_beta": self.w_avg_beta, "architecture": self.architecture}
+                "w_avg_beta": self.w_avg_beta, "architecture": self.architecture,
+                "normalization": self.normalization}
