@@ -87,16 +87,28 @@ PATCH_RECIPES = {
     "128×128 patches, batch 4": dict(_ZOO24, patch=128, batch=4),
     "128×128 patches, batch 16": dict(_ZOO24, patch=128, batch=16),
 }
+# The last levers (marker "sr-search-last"), one at a time on the zoo recipe: an 11th
+# training photograph (matplotlib's portrait), a higher learning rate, and another
+# seed of the zoo recipe itself, to show how far one seed's rows can be trusted.
+LAST_RECIPES = {
+    "+ matplotlib's portrait (11 photographs)": dict(_ZOO24, data=dict(
+        train_photos=super_resolution.TRAIN_PHOTOS + ("grace_hopper",))),
+    "lr 2e-3": dict(_ZOO24, lr=2e-3),
+    "the zoo's recipe, seed 1": dict(_ZOO24, seed=1),
+}
 TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
-          "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES}
-ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES}
-# Recipe keys that set the data or the schedule, not the network.
-NOT_NETWORK = ("cosine", "data", "patch", "batch")
+          "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES,
+          "sr-search-last": LAST_RECIPES}
+ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES,
+               **LAST_RECIPES}
+# Recipe keys that set the data, the schedule or the seed, not the network.
+NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 
 
 # How each table's footer states what its rows share.
 NETWORK_SIZE = {id(CAPACITY_RECIPES): "the size in each row",
-                id(PATCH_RECIPES): "24 blocks × 32 filters"}
+                id(PATCH_RECIPES): "24 blocks × 32 filters",
+                id(LAST_RECIPES): "24 blocks × 32 filters"}
 PATCHES = {id(PATCH_RECIPES): "the batch of patches in each row"}
 
 
@@ -105,7 +117,9 @@ def slug(label):
 
 
 def train(recipe, steps, lr, seed=0):
-    """The recipe's SRResNet after `steps` batches."""
+    """The recipe's SRResNet after `steps` batches (the recipe's own `lr` and `seed`
+    replace the arguments)."""
+    lr, seed = recipe.get("lr", lr), recipe.get("seed", seed)
     keras.utils.set_random_seed(seed)
     options = {k: v for k, v in recipe.items() if k not in NOT_NETWORK}
     networks = {**NETWORKS, **options}  # a recipe may change the network's size
@@ -138,7 +152,8 @@ def run(label, steps, lr):
     model = train(ALL_RECIPES[label], steps, lr)
     minutes = (time.perf_counter() - start) / 60
     result = {
-        "recipe": label, "steps": steps, "lr": lr, "minutes": minutes,
+        "recipe": label, "steps": steps, "lr": ALL_RECIPES[label].get("lr", lr),
+        "minutes": minutes,
         "commit": git("rev-parse", "--short=10", "HEAD"),
         "backend": keras.backend.backend(),
         **scores(model.upscale(low_res), high_res, scale),
@@ -171,7 +186,7 @@ def table(recipes):
         "",
         f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of "
         f"{NETWORK_SIZE.get(id(recipes), '8 blocks × 32 filters')}, "
-        f"{PATCHES.get(id(recipes), f'batch {BATCH} of 64×64 patches')}, Adam(β1 = 0.9) from lr {r['lr']:g}, seed 0, "
+        f"{PATCHES.get(id(recipes), f'batch {BATCH} of 64×64 patches')}, Adam(β1 = 0.9) from lr {r['lr']:g} and seed 0 unless the row says otherwise, "
         f"one CPU core ({r['backend']}); scored on the 3 held-out photographs (Y "
         f"channel, 4-pixel borders cropped). Measured by `KERAS_BACKEND={r['backend']} "
         f"python scripts/sr_recipe_search.py --steps {r['steps']}`.",

@@ -231,6 +231,20 @@ def test_a_scale_that_does_not_divide_the_size_is_refused(fashion_dir):
         bicubic.downscale(np.zeros((1, 10, 12, 1), np.uint8), 4)
 
 
+def test_every_shipped_photograph_reads_as_uint8_rgb_from_its_package():
+    # Three packages ship them (scikit-image, scikit-learn, matplotlib); each route
+    # must give (height, width, 3) uint8, grayscale photographs as three equal channels.
+    for name in super_resolution.PHOTOS:
+        photo = super_resolution.load_photo(name)
+        assert photo.dtype == np.uint8 and photo.ndim == 3 and photo.shape[2] == 3, name
+        assert min(photo.shape[:2]) >= 256 and photo.std() > 10, name
+    gray = super_resolution.load_photo("camera")
+    np.testing.assert_array_equal(gray[..., 0], gray[..., 2])
+    portrait = super_resolution.load_photo("grace_hopper")
+    assert portrait.shape == (600, 512, 3) and np.abs(
+        portrait[..., 0].astype(int) - portrait[..., 2]).max() > 0  # colour
+
+
 def test_photos_sr4_patches_align_with_the_whole_photo_downscale():
     assert set(super_resolution.TRAIN_PHOTOS).isdisjoint(super_resolution.TEST_PHOTOS)
     dataset = kerasgan.data.load("photos-sr4", batch_size=4, shuffle=False)

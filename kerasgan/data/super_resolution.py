@@ -26,7 +26,8 @@ SCALE = 4
 FASHION_SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 
 # (package, how to read it): scikit-image's photographs ship in its wheel
-# (skimage/data/*.png, *.jpg), scikit-learn's in sklearn/datasets/images.
+# (skimage/data/*.png, *.jpg), scikit-learn's in sklearn/datasets/images,
+# matplotlib's in matplotlib/mpl-data/sample_data.
 PHOTOS = {
     "astronaut": ("scikit-image", "astronaut"),
     "immunohistochemistry": ("scikit-image", "immunohistochemistry"),
@@ -41,6 +42,7 @@ PHOTOS = {
     "chelsea": ("scikit-image", "chelsea"),
     "coffee": ("scikit-image", "coffee"),
     "flower": ("scikit-learn", "flower.jpg"),
+    "grace_hopper": ("matplotlib", "grace_hopper.jpg"),
 }
 # Held out: a cat's fur (texture, as Set14's baboon), a cup on a table (flat regions
 # and sharp rims), a flower (fine colour detail). Training sees a portrait, a rocket
@@ -112,6 +114,12 @@ def load_photo(name):
         name: a key of `PHOTOS` ("astronaut", "chelsea", "china", ...).
     """
     package, item = PHOTOS[name]
+    if package == "matplotlib":
+        import matplotlib.cbook
+        import PIL.Image
+
+        with matplotlib.cbook.get_sample_data(item) as file:
+            return np.asarray(PIL.Image.open(file).convert("RGB"), dtype=np.uint8)
     if package == "scikit-learn":
         from sklearn.datasets import load_sample_image
 
