@@ -166,7 +166,8 @@ def run(label, steps, lr):
 
 
 def table(recipes):
-    rows = ["| recipe (cumulative) | steps | PSNR (dB) ↑ | over bicubic | SSIM ↑ | "
+    kind = "recipe (cumulative)" if recipes in (RECIPES, DATA_RECIPES) else "recipe"
+    rows = [f"| {kind} | steps | PSNR (dB) ↑ | over bicubic | SSIM ↑ | "
             "sharpness | minutes | commit |", "|---|---|---|---|---|---|---|---|"]
     r = None
     for label in recipes:
