@@ -1,8 +1,8 @@
 """Short SRResNet recipe search on 'photos-sr4': recipe → held-out PSNR.
 
-Each recipe pre-trains SRGAN's generator alone (`stage="pretrain"`, the SRResNet of
-the zoo entry `srresnet_photos_sr4`: 8 residual blocks of 32 filters, ×4, batch 16
-of 64×64 patches) for the same few steps, then scores it on the 3 held-out
+Each recipe pre-trains SRGAN's generator alone (`stage="pretrain"`: an SRResNet of
+8 residual blocks of 32 filters unless the recipe says otherwise, ×4, batch 16 of
+64×64 patches) for the same few steps, then scores it on the 3 held-out
 photographs with the SR papers' protocol (`scripts/sr_table.py`: PSNR on the
 BT.601 luma, 4-pixel borders cropped) beside bicubic. Recipes add, one at a time,
 the SR literature's levers: a decaying learning rate, the L1 loss (EDSR), the
@@ -105,11 +105,12 @@ ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES,
 NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 
 
-# How each table's footer states what its rows share.
-NETWORK_SIZE = {id(CAPACITY_RECIPES): "the size in each row",
-                id(PATCH_RECIPES): "24 blocks × 32 filters",
-                id(LAST_RECIPES): "24 blocks × 32 filters"}
-PATCHES = {id(PATCH_RECIPES): "the batch of patches in each row"}
+# What each table's rows share, for its footer (by marker; default: the first tables').
+NETWORK_SIZE = {"sr-search-capacity": "the size in each row",
+                "sr-search-patches": "24 blocks × 32 filters",
+                "sr-search-last": "24 blocks × 32 filters"}
+PATCHES = {"sr-search-patches": "the batch of patches in each row"}
+CUMULATIVE = ("sr-search", "sr-search-data")
 
 
 def slug(label):
@@ -165,8 +166,9 @@ def run(label, steps, lr):
     print(result, flush=True)
 
 
-def table(recipes):
-    kind = "recipe (cumulative)" if recipes in (RECIPES, DATA_RECIPES) else "recipe"
+def table(marker):
+    recipes = TABLES[marker]
+    kind = "recipe (cumulative)" if marker in CUMULATIVE else "recipe"
     rows = [f"| {kind} | steps | PSNR (dB) ↑ | over bicubic | SSIM ↑ | "
             "sharpness | minutes | commit |", "|---|---|---|---|---|---|---|---|"]
     r = None
@@ -186,8 +188,9 @@ def table(recipes):
     return "\n".join(rows + [
         "",
         f"Bicubic: {r['bicubic PSNR (dB)']:.2f} dB. SRResNet of "
-        f"{NETWORK_SIZE.get(id(recipes), '8 blocks × 32 filters')}, "
-        f"{PATCHES.get(id(recipes), f'batch {BATCH} of 64×64 patches')}, Adam(β1 = 0.9) from lr {r['lr']:g} and seed 0 unless the row says otherwise, "
+        f"{NETWORK_SIZE.get(marker, '8 blocks × 32 filters')}, "
+        f"{PATCHES.get(marker, f'batch {BATCH} of 64×64 patches')}, Adam(β1 = 0.9) "
+        f"from lr {r['lr']:g} and seed 0 unless the row says otherwise, "
         f"one CPU core ({r['backend']}); scored on the 3 held-out photographs (Y "
         f"channel, 4-pixel borders cropped). Measured by `KERAS_BACKEND={r['backend']} "
         f"python scripts/sr_recipe_search.py --steps {r['steps']}`.",
@@ -209,8 +212,8 @@ def main():
     if not args.table_only:
         for label in chosen:
             run(label, args.steps, args.lr)
-    for marker, recipes in TABLES.items():
-        text = table(recipes)
+    for marker in TABLES:
+        text = table(marker)
         if text is not None:
             replace_marked_section(DOC, marker, text)
             print(text)
