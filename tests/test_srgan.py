@@ -245,6 +245,31 @@ def test_upscale_takes_low_res_images_of_any_size_with_the_model_channels():
         model.upscale(np.zeros((1, 8, 8, 1), "uint8"))
 
 
+def _dihedral(images, flip, turns):
+    return np.rot90(images[:, :, ::-1] if flip else images, turns, axes=(1, 2))
+
+
+def test_the_self_ensemble_is_equivariant_to_flips_and_quarter_turns():
+    # One pass of a random network is not; the average of the 8 transformed passes,
+    # each turned back, turns and flips exactly with its input.
+    model = tiny_srgan()
+    x = random_images(2, (6, 7, 1), seed=4)  # not square: turns swap the sides
+    ensemble = model.upscale(x, self_ensemble=True)
+    assert ensemble.shape == (2, 12, 14, 1) and ensemble.dtype == np.float32
+    plain_gaps = []
+    for flip, turns in kerasgan.models.srgan.srgan.DIHEDRAL[1:]:
+        turned = np.ascontiguousarray(_dihedral(x, flip, turns))
+        np.testing.assert_allclose(model.upscale(turned, self_ensemble=True),
+                                   _dihedral(ensemble, flip, turns), atol=1e-5)
+        plain_gaps.append(np.abs(model.upscale(turned)
+                                 - _dihedral(model.upscale(x), flip, turns)).max())
+    assert max(plain_gaps) > 1e-3  # so the check above can fail
+    np.testing.assert_allclose(model.upscale(x[0], self_ensemble=True), ensemble[0],
+                               atol=1e-6)
+    with pytest.raises(ValueError, match="uint8"):
+        model.upscale(np.zeros((1, 8, 8, 1), "uint8"), self_ensemble=True)
+
+
 def test_fit_refuses_low_res_images_of_the_wrong_size():
     model = tiny_srgan()
     model.compile()
