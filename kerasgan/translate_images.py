@@ -44,7 +44,7 @@ def output_paths(source, paths, out, suffix):
 
 
 def translate_files(model, source, out=None, direction=None, suffix="translated",
-                    batch_size=16):
+                    batch_size=16, self_ensemble=False):
     """Translates the image file or folder `source` with `model`; returns the outputs.
 
     Args:
@@ -55,6 +55,8 @@ def translate_files(model, source, out=None, direction=None, suffix="translated"
         direction: for two-way models, `"a_to_b"` or `"b_to_a"`.
         suffix: the default output name's suffix.
         batch_size: images translated at once.
+        self_ensemble: upscale with `model.upscale(..., self_ensemble=True)` (the
+            8 flips and quarter turns averaged; super-resolution models only).
     """
     if not isinstance(model, DataToData):
         raise ValueError(
@@ -68,7 +70,8 @@ def translate_files(model, source, out=None, direction=None, suffix="translated"
     for start in range(0, len(paths), batch_size):
         chunk = paths[start : start + batch_size]
         images = np.stack([_read(path, height, width, channels) for path in chunk])
-        outputs = model.translate(images, direction=direction)
+        outputs = (model.upscale(images, self_ensemble=True) if self_ensemble
+                   else model.translate(images, direction=direction))
         for image, target in zip(outputs, targets[start : start + batch_size]):
             save_png(to_uint8(image[None])[0], target)
     return targets

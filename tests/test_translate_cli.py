@@ -59,6 +59,30 @@ def test_upscale_and_translate_refuse_the_wrong_model(preset, tmp_path, capsys):
     assert "neither an image file nor a folder" in capsys.readouterr().err
 
 
+def test_upscale_with_the_self_ensemble_writes_the_models_self_ensemble(tmp_path):
+    folder = tmp_path / "sr"
+    model = kerasgan.models.SRGAN(scale=2, data_shape=(16, 16, 1), residual_blocks=1,
+                                  g_filters=4, d_filters=4, seed=5)
+    rng = np.random.default_rng(0)  # weights far from the start: outputs far from 0
+    for variable in model.generator.trainable_variables:
+        variable.assign(rng.normal(0.0, 0.5, variable.shape).astype("float32"))
+    model.save_to_preset(folder)
+    _write(tmp_path / "small.png", (12, 10))
+    source = np.asarray(Image.open(tmp_path / "small.png"), dtype="float32")[..., None]
+    source = source / 127.5 - 1
+    for flag, expected in (([], model.upscale(source)),
+                           (["--self-ensemble"], model.upscale(source, self_ensemble=True))):
+        out = tmp_path / f"out{len(flag)}.png"
+        assert cli.main(["upscale", str(folder), str(tmp_path / "small.png"),
+                         "--out", str(out), *flag]) == 0
+        written = np.asarray(Image.open(out), dtype="float32")
+        assert written.shape == (20, 24)
+        expected = np.clip(np.round((expected[..., 0] + 1) / 2 * 255), 0, 255)
+        np.testing.assert_allclose(written, expected, atol=1)
+    first, second = (np.asarray(Image.open(tmp_path / f"out{i}.png")) for i in (0, 1))
+    assert np.abs(first.astype(int) - second).max() > 1  # the flag changed the output
+
+
 def test_train_a_translator_then_translate_with_its_run(tmp_path, capsys):
     """`kerasgan train pix2pix` builds the model from the dataset's pairs, writes
     input → output grids and a preset; `kerasgan translate` then uses the run."""
