@@ -58,10 +58,7 @@ class AdaINConv2D(ModulatedConv2D):
 
     def call(self, inputs):
         x, w = inputs
-        x = self.adain(x, w)
-        if self.upsampler is not None:
-            x = self.upsampler(x)
-        outputs = ops.conv(x, self.kernel * self.weight_scale, padding="same")
+        outputs = self.convolve(self.adain(x, w), self.kernel * self.weight_scale)
         if self.bias is not None:
             outputs = outputs + self.bias
         return outputs

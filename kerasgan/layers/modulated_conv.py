@@ -86,15 +86,18 @@ class ModulatedConv2D(keras.layers.Layer):
         x, w = inputs
         styles = self.affine(w)
         weight = self.kernel * self.weight_scale
-        x = x * styles[:, None, None, :]
-        if self.upsampler is not None:
-            x = self.upsampler(x)
-        outputs = ops.conv(x, weight, padding="same")
+        outputs = self.convolve(x * styles[:, None, None, :], weight)
         if self.demodulate:
             outputs = outputs * self.demodulation(styles, weight)[:, None, None, :]
         if self.bias is not None:
             outputs = outputs + self.bias
         return outputs
+
+    def convolve(self, x, weight):
+        """The styled input, up-sampled when `upsample`, convolved with `weight`."""
+        if self.upsampler is not None:
+            x = self.upsampler(x)
+        return ops.conv(x, weight, padding="same")
 
     def demodulation(self, styles, weight):
         """`d_b[o] = 1/√(Σ_i s_b[i]² Σ_{k,l} W[k, l, i, o]² + ε)`, `(batch, filters)`."""
