@@ -264,6 +264,7 @@ def train_variant(
     verbose=1,
     init_from=None,
     data_options=None,
+    callbacks=None,
 ):
     """Trains `variant` on `dataset` and writes a run folder (see the module docstring).
 
@@ -287,6 +288,10 @@ def train_variant(
             and shapes the model starts from (SRGAN from its SRResNet).
         data_options: further `kerasgan.data.load` arguments (`split`,
             `image_size`, `channels`, `data_dir`, `image_key`, `label_key`).
+        callbacks: further `fit()` callbacks that watch the run without changing
+            it, e.g. `kerasgan.callbacks.Metrics` for a curve of FID over training
+            (its values land in history.csv). They are not part of the run's
+            arguments: a run trains the same weights with or without them.
 
     An image-to-image variant (`registry.TRANSLATE`) is built for the dataset's
     element shapes and compiled with its paper's optimizers for the run
@@ -360,7 +365,8 @@ def train_variant(
     finished = backup.restore()
     write_json(out / ARGUMENTS, arguments)
     start = time.perf_counter()
-    callbacks = _callbacks(out, backup, gan, dataset, seed, every, tensorboard)
+    callbacks = [*_callbacks(out, backup, gan, dataset, seed, every, tensorboard),
+                 *(callbacks or [])]
     if hasattr(gan, "fit_stages"):
         history = _fit_in_stages(gan, ds, epochs, steps, verbose, callbacks, backup, resume)
     else:

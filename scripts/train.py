@@ -147,6 +147,19 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
     return entry
 
 
+#: Samples (and test images) of `--track-fid`'s FID.
+TRACK_SAMPLES = 10_000
+
+
+def tracking(recipe, every):
+    """`--track-fid`'s callback: the FID of the samples against the test split, by
+    the dataset's domain classifier."""
+    if not every:
+        return []
+    return [kerasgan.callbacks.Metrics("fid", dataset=recipe["dataset"], split="test",
+                                       num_samples=TRACK_SAMPLES, every=every)]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", choices=sorted(RECIPES))
@@ -159,6 +172,14 @@ def main(argv=None):
     parser.add_argument("--verbose", type=int, default=2)
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an earlier run in the run folder"
+    )
+    parser.add_argument(
+        "--track-fid", type=int, metavar="EVERY",
+        help="also measure the FID of the samples against the test split every EVERY "
+        "epochs (by the dataset's domain classifier, else Inception; 10,000 vs 10,000), "
+        "into the run's "
+        "history.csv: a curve of FID over training (`scripts/fid_curve.py`); the "
+        "weights are the same without it",
     )
     args = parser.parse_args(argv)
     commit, dirty = source_state()
@@ -174,7 +195,8 @@ def main(argv=None):
         f"{hardware()}, commit {commit[:10]}{' (dirty)' if dirty else ''}"
     )
     gan, _ = training.train_variant(
-        out=run_dir, verbose=args.verbose, overwrite=args.overwrite, **recipe
+        out=run_dir, verbose=args.verbose, overwrite=args.overwrite,
+        callbacks=tracking(recipe, args.track_fid), **recipe
     )
     run = preset_lib.read_json(run_dir / "run.json")
     entry = publish(args.name, gan, run, recipe, commit, dirty, run_dir)

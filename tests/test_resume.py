@@ -15,7 +15,10 @@ from conftest import tiny_dcgan
 from conftest import to_numpy
 
 import keras
+import kerasgan
 from kerasgan import training
+from kerasgan.callbacks.loss_plot import read_history_csv
+from kerasgan.metrics.extractors import FeatureExtractor
 from kerasgan.callbacks.run_backup import BackupError
 from kerasgan.callbacks.run_backup import RunBackup
 
@@ -155,6 +158,28 @@ def _assert_same_state(out, straight_run):
     assert len(got) == len(straight_run) > 10
     for a, b in zip(got, straight_run):
         np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def _points_extractor():
+    def build(shape):
+        inputs = keras.Input(shape)
+        return keras.Model(inputs, keras.layers.Identity()(inputs))
+
+    return FeatureExtractor("points", build, "points", batch_size=64, jit_compile=False)
+
+
+def test_a_metrics_callback_watches_a_run_without_changing_it(tmp_path, straight_run):
+    # scripts/train.py --track-fid: an FID curve in history.csv, the same weights.
+    real = np.random.default_rng(0).normal(size=(256, 2)).astype("float32")
+    metrics = kerasgan.callbacks.Metrics("fid", dataset=real, num_samples=256,
+                                         extractor=_points_extractor())
+    training.train_variant(out=tmp_path, callbacks=[metrics], **TOY)
+    _assert_same_state(tmp_path, straight_run)
+    rows = read_history_csv(tmp_path / "history.csv")
+    assert len(rows) == TOY["epochs"]
+    curve = [float(row["fid"]) for row in rows]
+    assert all(np.isfinite(curve)) and min(curve) > 0
+    assert "callbacks" not in json.loads((tmp_path / training.ARGUMENTS).read_text())
 
 
 def test_a_kill_after_the_last_epoch_loses_nothing(tmp_path, straight_run):

@@ -68,6 +68,7 @@ class Metrics(keras.callbacks.Callback):
         self.split = split
         self.seed = seed
         self._real = None
+        self._prepared = False
 
     def set_model(self, model):
         super().set_model(model)
@@ -106,11 +107,14 @@ class Metrics(keras.callbacks.Callback):
             self._real = evaluation.source_features(
                 self.dataset, self.extractor, self.num_samples, self.split
             )
+        self._prepared = True
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every or logs is None:
             return
-        if not isinstance(self.extractor, extractors.FeatureExtractor):
+        # Once, also when the extractor was passed built (the real features were
+        # then never read, and FID failed on None).
+        if not self._prepared:
             self._prepare()
         fake = features.extract(self.extractor, self.model, self.num_samples, self.seed)
         results = compute.compute(
