@@ -96,11 +96,22 @@ LAST_RECIPES = {
     "lr 2e-3": dict(_ZOO24, lr=2e-3),
     "the zoo's recipe, seed 1": dict(_ZOO24, seed=1),
 }
+# The scale lever (marker "sr-search-scales"), on the zoo recipe: each training
+# photograph also shrunk (antialiased bicubic) before the ×4 pairs are cut. Natural
+# images look alike across scales (ZSSR learns from an image's own shrunk copies), and
+# the held-out photographs are small ones, whose detail is dense, as a shrunk
+# photograph's is.
+SCALE_RECIPES = {
+    "+ each photograph also at ¾ and ½ size": dict(_ZOO24, data=dict(
+        scales=(1, 0.75, 0.5))),
+    "+ each photograph also at 0.8, 0.6 and 0.4 size": dict(_ZOO24, data=dict(
+        scales=(1, 0.8, 0.6, 0.4))),
+}
 TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
           "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES,
-          "sr-search-last": LAST_RECIPES}
+          "sr-search-last": LAST_RECIPES, "sr-search-scales": SCALE_RECIPES}
 ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES,
-               **LAST_RECIPES}
+               **LAST_RECIPES, **SCALE_RECIPES}
 # Recipe keys that set the data, the schedule or the seed, not the network.
 NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 
@@ -108,7 +119,8 @@ NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 # What each table's rows share, for its footer (by marker; default: the first tables').
 NETWORK_SIZE = {"sr-search-capacity": "the size in each row",
                 "sr-search-patches": "24 blocks × 32 filters",
-                "sr-search-last": "24 blocks × 32 filters"}
+                "sr-search-last": "24 blocks × 32 filters",
+                "sr-search-scales": "24 blocks × 32 filters"}
 PATCHES = {"sr-search-patches": "the batch of patches in each row"}
 CUMULATIVE = ("sr-search", "sr-search-data")
 

@@ -263,6 +263,24 @@ def test_photos_sr4_patches_align_with_the_whole_photo_downscale():
         )
 
 
+def test_photos_sr4_scales_add_shrunk_photographs_to_the_train_split_only():
+    photo = super_resolution.load_photo("astronaut")  # 512 × 512
+    pairs = super_resolution.photo_pairs("train", names=["astronaut"], scales=(1, 0.75))
+    (low, high), (small_low, small_high) = pairs
+    np.testing.assert_array_equal(high, photo)
+    np.testing.assert_array_equal(
+        small_high, bicubic.resize(photo[None], (384, 384))[0])
+    np.testing.assert_array_equal(
+        small_low, bicubic.downscale(small_high[None], 4)[0])
+    plain = super_resolution.open_photos_split(photos_request("train"))
+    scaled = super_resolution.open_photos_split(photos_request("train"), scales=(1, 0.5))
+    assert len(scaled.rows) > len(plain.rows)
+    test = super_resolution.open_photos_split(photos_request("test"), scales=(1, 0.5))
+    assert len(test.rows) == super_resolution.PHOTO_SPLIT_SIZES["test"]
+    with pytest.raises(ValueError, match="scale must be in"):
+        super_resolution.photo_pairs("train", names=["astronaut"], scales=(1.5,))
+
+
 def photos_request(split):
     return kerasgan.data.registry.Request(split, None, None, False, None, None, None, None)
 

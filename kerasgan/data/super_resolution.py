@@ -138,29 +138,45 @@ def load_photo(name):
     return np.repeat(photo[..., None], 3, axis=-1) if photo.ndim == 2 else photo
 
 
-def photo_pairs(split, names=None):
+def photo_pairs(split, names=None, scales=(1,)):
     """The split's photographs cropped to multiples of 4, and their low-res versions.
 
     Args:
         split: "train" or "test".
         names: the photographs to read instead of `SPLIT_PHOTOS[split]`.
+        scales: each photograph also shrunk by these factors (MATLAB bicubic,
+            antialiased) before it is cropped and shrunk ×4: 1 is the photograph.
 
     Returns:
-        A tuple of `(low_res, high_res)` uint8 arrays, one pair per photograph, in
-        the order of `names`.
+        A tuple of `(low_res, high_res)` uint8 arrays, one pair per photograph and
+        scale, in the order of `names` (scales varying fastest).
     """
-    return _photo_pairs(tuple(names or SPLIT_PHOTOS[split]))
+    return _photo_pairs(tuple(names or SPLIT_PHOTOS[split]), tuple(scales))
 
 
 @functools.lru_cache(maxsize=4)
-def _photo_pairs(names):
+def _photo_pairs(names, scales):
     pairs = []
     for name in names:
         photo = load_photo(name)
-        height, width = (side // SCALE * SCALE for side in photo.shape[:2])
-        high_res = photo[None, :height, :width]
-        pairs.append((bicubic.downscale(high_res, SCALE)[0], high_res[0]))
+        for factor in scales:
+            pairs.append(_low_high(_shrink(photo, factor)))
     return tuple(pairs)
+
+
+def _shrink(photo, factor):
+    if not 0 < factor <= 1:
+        raise ValueError(f"A photograph's scale must be in (0, 1]; got {factor}.")
+    if factor == 1:
+        return photo
+    size = tuple(int(round(side * factor)) for side in photo.shape[:2])
+    return bicubic.resize(photo[None], size)[0]
+
+
+def _low_high(photo):
+    height, width = (side // SCALE * SCALE for side in photo.shape[:2])
+    high_res = photo[None, :height, :width]
+    return bicubic.downscale(high_res, SCALE)[0], high_res[0]
 
 
 def patch_positions(shapes, patch_size, stride=None):
@@ -192,7 +208,7 @@ def _starts(length, size, stride):
     return range(offset, offset + count * size, size)
 
 
-def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS):
+def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(1,)):
     """A 'photos-sr4' split: batches `(low_res, high_res)` in [-1, 1].
 
     Args:
@@ -201,9 +217,14 @@ def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS):
             flips for non-square patches), applied alike to both halves; the test
             split is never augmented.
         train_photos: names of `PHOTOS` the train split cuts patches from.
+        scales: the train split also cuts patches from its photographs shrunk by
+            these factors (1: the photograph itself); natural images look alike
+            at every scale, so each is more (if smaller) training data. The test
+            split is always the photographs themselves.
     """
     train = request.split == "train"
-    pairs = photo_pairs(request.split, train_photos if train else None)
+    pairs = photo_pairs(request.split, train_photos if train else None,
+                        scales if train else (1,))
     default = TRAIN_PATCH_SIZE if request.split == "train" else TEST_CROP_SIZE
     patch_size = tuple(request.image_size or default)
     bicubic.check_scale(patch_size, SCALE, "image_size")
