@@ -102,7 +102,7 @@ LAST_RECIPES = {
 # the held-out photographs are small ones, whose detail is dense, as a shrunk
 # photograph's is.
 SCALE_RECIPES = {
-    "+ each photograph also at ¾ and ½ size": dict(_ZOO24, data=dict(
+    "+ each photograph also at 0.75 and 0.5 size": dict(_ZOO24, data=dict(
         scales=(1, 0.75, 0.5))),
     "+ each photograph also at 0.8, 0.6 and 0.4 size": dict(_ZOO24, data=dict(
         scales=(1, 0.8, 0.6, 0.4))),
