@@ -1,6 +1,8 @@
 """Full-state resume: a run killed mid-training and resumed ends as an uninterrupted one."""
 
+import importlib.util
 import json
+import pathlib
 import signal
 import subprocess
 import sys
@@ -160,6 +162,14 @@ def _assert_same_state(out, straight_run):
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+def load_script(name):
+    path = pathlib.Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _points_extractor():
     def build(shape):
         inputs = keras.Input(shape)
@@ -180,6 +190,15 @@ def test_a_metrics_callback_watches_a_run_without_changing_it(tmp_path, straight
     curve = [float(row["fid"]) for row in rows]
     assert all(np.isfinite(curve)) and min(curve) > 0
     assert "callbacks" not in json.loads((tmp_path / training.ARGUMENTS).read_text())
+    fid_curve = load_script("fid_curve")
+    assert fid_curve.read_curve(tmp_path) == list(enumerate(curve, start=1))
+
+
+def test_the_fid_curve_refuses_a_run_without_fid(tmp_path):
+    fid_curve = load_script("fid_curve")
+    training.train_variant(out=tmp_path, **TOY)
+    with pytest.raises(SystemExit, match="--track-fid"):
+        fid_curve.read_curve(tmp_path)
 
 
 def test_a_kill_after_the_last_epoch_loses_nothing(tmp_path, straight_run):
