@@ -107,11 +107,17 @@ SCALE_RECIPES = {
     "+ each photograph also at 0.8, 0.6 and 0.4 size": dict(_ZOO24, data=dict(
         scales=(1, 0.8, 0.6, 0.4))),
 }
+# The width lever (marker "sr-search-width"): the capacity rows made the network
+# deeper at 32 filters; this is the paper's own size, 16 blocks of 64 filters.
+WIDTH_RECIPES = {
+    "16 blocks x 64 filters (the paper's)": dict(_ZOO, residual_blocks=16, g_filters=64),
+}
 TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
           "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES,
-          "sr-search-last": LAST_RECIPES, "sr-search-scales": SCALE_RECIPES}
+          "sr-search-last": LAST_RECIPES, "sr-search-scales": SCALE_RECIPES,
+          "sr-search-width": WIDTH_RECIPES}
 ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES,
-               **LAST_RECIPES, **SCALE_RECIPES}
+               **LAST_RECIPES, **SCALE_RECIPES, **WIDTH_RECIPES}
 # Recipe keys that set the data, the schedule or the seed, not the network.
 NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 
@@ -120,7 +126,8 @@ NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 NETWORK_SIZE = {"sr-search-capacity": "the size in each row",
                 "sr-search-patches": "24 blocks × 32 filters",
                 "sr-search-last": "24 blocks × 32 filters",
-                "sr-search-scales": "24 blocks × 32 filters"}
+                "sr-search-scales": "24 blocks × 32 filters",
+                "sr-search-width": "the size in each row"}
 PATCHES = {"sr-search-patches": "the batch of patches in each row"}
 CUMULATIVE = ("sr-search", "sr-search-data")
 
