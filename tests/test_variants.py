@@ -27,6 +27,7 @@ VARIANTS = {
     "ConditionalGAN": {"num_classes": 8},
     "ConditionalGAN-projection": {"num_classes": 8, "conditioning": "projection"},
     "ACGAN": {"num_classes": 8},
+    "ACGAN-twin": {"num_classes": 8, "twin_classifier": True},
 }
 
 
@@ -147,7 +148,8 @@ def test_sngan_discriminator_has_sigma_max_one_after_training():
         )
 
 
-@pytest.mark.parametrize("name", ["ConditionalGAN", "ConditionalGAN-projection", "ACGAN"])
+@pytest.mark.parametrize(
+    "name", ["ConditionalGAN", "ConditionalGAN-projection", "ACGAN", "ACGAN-twin"])
 def test_conditional_model_generates_the_requested_class(name):
     # A toy conditional task with an objective answer: ring8 with the mode index as
     # the label; samples for label k must land nearest to centre k.
@@ -164,6 +166,45 @@ def test_conditional_model_generates_the_requested_class(name):
     distances = np.linalg.norm(samples[:, None] - mixture.centers[None], axis=-1)
     accuracy = (distances.argmin(axis=1) == labels).mean()
     assert accuracy > 0.9, accuracy
+
+
+def _cross_entropy(logits, labels):
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(labels)), labels].mean()
+
+
+@pytest.mark.parametrize("twin", [False, True])
+def test_acgan_class_losses_match_their_closed_form(twin):
+    # ACGAN: D's classifier learns real and fake images, G lowers its fakes' loss.
+    # TAC-GAN: the classifier learns real images only, a twin head the fakes; G
+    # lowers the classifier's loss on its fakes minus the twin's.
+    gan = _variant("ACGAN-twin" if twin else "ACGAN", **TOY, class_weight=0.7)
+    gan.compile()
+    x, y = _ring8(BATCH)
+    y = y.astype("int32")
+    fake = np.random.default_rng(1).normal(size=x.shape).astype("float32")
+    gan.generate_fakes = lambda batch_size, labels, training=True: keras.ops.convert_to_tensor(fake)
+    logits_real, classes_real = to_numpy(gan.discriminator(x, training=False))
+    logits_fake, classes_fake = to_numpy(gan.discriminator(fake, training=False))
+    assert classes_real.shape == (BATCH, 16 if twin else 8)
+    n = 8
+    softplus = lambda v: np.logaddexp(0, v)  # noqa: E731
+    adversarial_d = softplus(-logits_real).mean() + softplus(logits_fake).mean()
+    fake_term = classes_fake[:, n:] if twin else classes_fake[:, :n]
+    expected_d = adversarial_d + 0.7 * (
+        _cross_entropy(classes_real[:, :n], y) + _cross_entropy(fake_term, y))
+    g_class = _cross_entropy(classes_fake[:, :n], y)
+    if twin:
+        g_class -= _cross_entropy(classes_fake[:, n:], y)
+    expected_g = softplus(-logits_fake).mean() + 0.7 * g_class
+    d_loss = gan.discriminator_loss(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y))[0]
+    g_loss = gan.generator_loss(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y))[0]
+    np.testing.assert_allclose(float(keras.ops.convert_to_numpy(d_loss)), expected_d, rtol=1e-5)
+    np.testing.assert_allclose(float(keras.ops.convert_to_numpy(g_loss)), expected_g, rtol=1e-5)
+    rebuilt = kerasgan.models.ACGAN.from_config(gan.get_config())
+    assert rebuilt.twin_classifier is twin
+    assert rebuilt.discriminator.output[1].shape[-1] == (16 if twin else 8)
 
 
 def test_conditional_generate_validates_labels():

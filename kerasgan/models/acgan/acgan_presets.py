@@ -4,11 +4,14 @@ from kerasgan.models.recipes import FASHION
 from kerasgan.models.recipes import SMALL
 
 RECIPES = {
+    # TAC-GAN's twin classifier (ACGAN(twin_classifier=True)): without it the entry
+    # drew each class's mode (Inception recall 0.000 at N=10,000) and its bags as
+    # tops (40.6 % bags), ACGAN's known entropy bias.
     "acgan_fashion_mnist": dict(
         variant="acgan",
         epochs=5,
         loss="hinge",
-        options={**SMALL, "spectral_norm": True},
+        options={**SMALL, "spectral_norm": True, "twin_classifier": True},
         **FASHION,
     ),
 }
