@@ -1,4 +1,6 @@
+import importlib.util
 import os
+import pathlib
 import sys
 
 import keras
@@ -85,3 +87,12 @@ def require_fashion_mnist():
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(reason + " (CI installs it, so this test must run there)")
     pytest.skip(reason)
+
+
+def load_script(name):
+    """The module of `scripts/<name>.py` (scripts are not a package)."""
+    path = pathlib.Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

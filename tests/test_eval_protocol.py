@@ -6,7 +6,6 @@ pooling): the protocol's bookkeeping does not depend on the network.
 """
 
 import importlib
-import importlib.util
 import json
 import re
 import pathlib
@@ -16,6 +15,7 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import load_script
 from kerasgan.engine.protocols import LatentToData
 from kerasgan.metrics import class_fid
 from kerasgan.metrics import compute
@@ -31,13 +31,6 @@ from kerasgan.zoo import preset as preset_lib
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # The module (`kerasgan.metrics.class_accuracy` is the function of the same name).
 class_accuracy = importlib.import_module("kerasgan.metrics.class_accuracy")
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,6 @@
 """Full-state resume: a run killed mid-training and resumed ends as an uninterrupted one."""
 
-import importlib.util
 import json
-import pathlib
 import signal
 import subprocess
 import sys
@@ -11,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import adam_pair
+from conftest import load_script
 from conftest import random_images
 from conftest import subprocess_env
 from conftest import tiny_dcgan
@@ -160,14 +159,6 @@ def _assert_same_state(out, straight_run):
     assert len(got) == len(straight_run) > 10
     for a, b in zip(got, straight_run):
         np.testing.assert_allclose(a, b, atol=1e-6)
-
-
-def load_script(name):
-    path = pathlib.Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _points_extractor():
