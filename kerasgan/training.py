@@ -365,17 +365,19 @@ def train_variant(
     finished = backup.restore()
     write_json(out / ARGUMENTS, arguments)
     start = time.perf_counter()
-    callbacks = [*_callbacks(out, backup, gan, dataset, seed, every, tensorboard),
-                 *(callbacks or [])]
+    # The run's own callbacks, then the caller's watchers.
+    run_callbacks = [*_callbacks(out, backup, gan, dataset, seed, every, tensorboard),
+                     *(callbacks or [])]
     if hasattr(gan, "fit_stages"):
-        history = _fit_in_stages(gan, ds, epochs, steps, verbose, callbacks, backup, resume)
+        history = _fit_in_stages(gan, ds, epochs, steps, verbose, run_callbacks, backup,
+                                 resume)
     else:
         history = gan.fit(
             ds.skip(finished * steps),
             epochs=epochs,
             steps_per_epoch=steps,
             verbose=verbose,
-            callbacks=callbacks,
+            callbacks=run_callbacks,
         )
     seconds = time.perf_counter() - start
     write_final_files(gan, out, arguments, steps, seconds)
