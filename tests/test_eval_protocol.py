@@ -205,6 +205,18 @@ def test_no_warning_when_every_class_and_recall_pass(tmp_path):
     assert card.measured_warnings({"results": results}, "fashion-mnist") == []
 
 
+def test_published_comparison_says_whether_our_n_is_theirs():
+    docs = load_script("make_zoo_docs")
+
+    def infos(standard):
+        record = dict(RECORD, standard=standard, num_samples=10_000 if standard else 1000)
+        metrics = {"results": [result("fid", 20.0)], "protocol": record}
+        return [{"name": "dcgan_fashion_mnist", "metrics": metrics}]
+
+    assert docs.published_differences(infos(True)).startswith("Ours use their N")
+    assert docs.published_differences(infos(False)).startswith("Ours differ in N")
+
+
 def test_training_reference_is_said_on_the_card_and_in_the_table(tmp_path):
     record = dict(RECORD, reference_split="train", floor_pairing="two halves of train")
     folder, metrics = entry(tmp_path, [result("fid", 43.4)], record, "mnist-5k", "DCGAN")
