@@ -237,6 +237,7 @@ def class_accuracies(gan, dataset, extractor, num_samples):
         *class_fid.per_class_fid_from_features(
             outputs["features"], labels, dataset, name, gan.num_classes
         ),
+        *class_accuracy.real_per_class_accuracy(dataset, name, gan.num_classes),
     ]
 
 
@@ -420,14 +421,24 @@ def update_entry(name):
 def per_class_additions(entry, dataset, overall, results):
     """`[(result, what)]` for what a conditional entry lacks: per-class accuracy
     ("per-class accuracy") and per-class FID with its floor ("per-class FID"),
-    measured on the samples of its stored class accuracy (its N, extractor, seed 1).
+    measured on the samples of its stored class accuracy (its N, extractor, seed 1),
+    and the classifier's per-class accuracy on the real images (no samples needed).
     """
     names = {r["name"] for r in results}
+    wants_real = "real_class_accuracy[0]" not in names
     wants_accuracy = "class_accuracy[0]" not in names
     wants_fid = "fid[0]" not in names
-    if not (wants_accuracy or wants_fid):
+    if not (wants_real or wants_accuracy or wants_fid):
         return []
     gan = zoo_lib.load(entry)
+    real = [
+        (r, "the classifier's per-class accuracy on real images")
+        for r in class_accuracy.real_per_class_accuracy(
+            dataset, overall["extractor"], gan.num_classes
+        )
+    ] if wants_real else []
+    if not (wants_accuracy or wants_fid):
+        return real
     labels, outputs, extractor = class_accuracy.requested_and_extracted(
         gan, overall["extractor"], overall["num_fake"], seed=1
     )
@@ -451,7 +462,7 @@ def per_class_additions(entry, dataset, overall, results):
                 outputs["features"], labels, dataset, extractor, gan.num_classes
             )
         ]
-    return added
+    return added + real
 
 
 def cards_only(args):

@@ -276,7 +276,10 @@ def how_we_measure(infos):
         "classifier's features against as many test images of class k (all 1,000 "
         "at N=10,000; `kerasgan.metrics.per_class_fid`), beside its floor: those "
         "test images against as many train images of class k "
-        "(`protocol.real_floor(..., label=k)`, cached). These replace \"classes "
+        "(`protocol.real_floor(..., label=k)`, cached), and the classifier's own "
+        "accuracy on those test images (`kerasgan.metrics.real_per_class_accuracy`): "
+        "a class it confuses on real images (Fashion-MNIST's shirts, with tops and "
+        "coats) cannot be expected to score higher on samples. These replace \"classes "
         "covered\", which counts the classes predicted, not the ones requested; a "
         f"requested class below {card.CLASS_ACCURACY_WARNING:.0%} accuracy puts a "
         "warning on the card.",

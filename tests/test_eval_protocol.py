@@ -149,6 +149,19 @@ def test_per_class_accuracy_equals_the_hand_computation():
     assert overall.value == pytest.approx(13 / 20)
 
 
+def test_real_per_class_accuracy_equals_the_hand_computation(monkeypatch):
+    # The real images of class k are the ones FakeConditional draws for label k.
+    def real_images(dataset, split=None, label=None):
+        value = PREDICTED[np.arange(20) % 4 == label] / 10.0
+        return np.broadcast_to(value[:, None, None, None], (len(value), 28, 28, 1))
+
+    monkeypatch.setattr(class_accuracy.stats_cache, "real_images", real_images)
+    results = class_accuracy.real_per_class_accuracy("fake", fake_classifier(), 4, "test")
+    assert [r.name for r in results] == [f"real_class_accuracy[{k}]" for k in range(4)]
+    assert [r.value for r in results] == pytest.approx(HAND)
+    assert [(r.num_real, r.num_fake) for r in results] == [(5, 0)] * 4
+
+
 def entry(tmp_path, results, record, dataset="fashion-mnist", variant="ConditionalGAN"):
     folder = tmp_path / "entry"
     folder.mkdir()
@@ -196,6 +209,21 @@ def test_card_shows_n_floor_per_class_table_and_warnings(tmp_path):
     assert cells["Inception FID"] == "63.1 (floor 23.1, N=1,000)"
     assert cells["worst requested class"] == "0.406 (8 bag) ⚠"
     assert "classes covered" not in cells
+
+
+def test_card_shows_the_classifiers_accuracy_on_real_images_beside_each_class(tmp_path):
+    results = [
+        *(result(f"class_accuracy[{k}]", v, "fashion-mnist")
+          for k, v in enumerate([0.9] * 6 + [0.659, 0.9, 0.9, 0.9])),
+        *(result(f"real_class_accuracy[{k}]", v, "fashion-mnist")
+          for k, v in enumerate([0.95] * 6 + [0.647, 0.97, 0.98, 0.96])),
+    ]
+    folder, _ = entry(tmp_path, results, RECORD)
+    text = card.card_text(folder)
+    assert "| class | accuracy (real images) | N requested |" in text
+    assert "| 6 shirt | 0.659 (0.647) | 1000 |" in text
+    assert "6 shirt (65.9%; real images 64.7%)" in text
+    assert "real_class_accuracy" not in text  # in the per-class table, not the metrics'
 
 
 def test_no_warning_when_every_class_and_recall_pass(tmp_path):
@@ -363,6 +391,9 @@ def test_cards_only_adds_per_class_fid_from_the_stored_accuracy_draw(tmp_path, m
     before = json.loads((folder / "metrics.json").read_text())
     before["results"] = [r for r in before["results"] if not r["name"].startswith("fid[")]
     before["results"] = [r for r in before["results"] if not r["name"].startswith("fid_floor[")]
+    before["results"] = [
+        r for r in before["results"] if not r["name"].startswith("real_class_accuracy[")
+    ]
     before.pop("updates", None)
     (folder / "metrics.json").write_text(json.dumps(before))
     overall = next(r for r in before["results"] if r["name"] == "class_accuracy")
@@ -385,15 +416,28 @@ def test_cards_only_adds_per_class_fid_from_the_stored_accuracy_draw(tmp_path, m
         return [MetricResult(f"fid[{k}]", 5.0, 1000, n // 10, extractor) for k in range(10)]
 
     monkeypatch.setattr(evaluate.class_fid, "per_class_fid_from_features", fids)
+
+    def real_accuracy(dataset, extractor, num_classes):
+        calls.append(("real", dataset, extractor, num_classes))
+        return [MetricResult(f"real_class_accuracy[{k}]", 0.9, 1000, 0, extractor)
+                for k in range(10)]
+
+    monkeypatch.setattr(evaluate.class_accuracy, "real_per_class_accuracy", real_accuracy)
     evaluate.main(["--cards-only", "--zoo", "big_gan_fashion_mnist"])
-    assert calls == [("fashion-mnist", n, 1), ("fashion-mnist", "fashion-mnist")]
+    assert calls == [
+        ("real", "fashion-mnist", "fashion-mnist", FlatClassImages.num_classes),
+        ("fashion-mnist", n, 1),
+        ("fashion-mnist", "fashion-mnist"),
+    ]
     after = json.loads((folder / "metrics.json").read_text())
     assert after["results"][: len(before["results"])] == before["results"]
     assert [r["name"] for r in after["results"][len(before["results"]) :]] == [
         f"fid[{k}]" for k in range(10)
+    ] + [f"real_class_accuracy[{k}]" for k in range(10)]
+    assert after["updates"][-1]["added"] == [
+        "per-class FID with its floor", "the classifier's per-class accuracy on real images"
     ]
-    assert after["updates"][-1]["added"] == ["per-class FID with its floor"]
     preset_lib.verify_preset(folder)
     text = (folder / "README.md").read_text()
-    assert "| class | accuracy | FID (floor) | N requested |" in text
-    assert re.search(r"\| 0 t-shirt \| [0-9.]+ \| 5 \| 1000 \|", text)
+    assert "| class | accuracy (real images) | FID (floor) | N requested |" in text
+    assert re.search(r"\| 0 t-shirt \| [0-9.]+ \(0.900\) \| 5 \| 1000 \|", text)

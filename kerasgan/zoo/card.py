@@ -67,7 +67,7 @@ def inception_floor(metrics):
 
 
 # Results measured per requested class k, named "<metric>[k]".
-PER_CLASS = ("class_accuracy", "fid", "fid_floor")
+PER_CLASS = ("class_accuracy", "fid", "fid_floor", "real_class_accuracy")
 
 
 def class_index(name, metric):
@@ -105,19 +105,32 @@ def fid_cell(fid, floor):
     return f"{fid['value']:.3g} ({floor['value']:.3g})"
 
 
+def accuracy_cell(value, real):
+    """A class's accuracy on samples beside the classifier's on real images."""
+    return f"{value:.3f}" if real is None else f"{value:.3f} ({real['value']:.3f})"
+
+
 def per_class_rows(metrics, dataset):
-    """The table of per-requested-class accuracy (and FID beside its floor, where
-    measured) of a conditional entry."""
+    """The table of per-requested-class accuracy (beside the classifier's on real
+    images, and FID beside its floor, where measured) of a conditional entry."""
     found = per_class(metrics)
     if not found:
         return []
     names = protocol.class_names(dataset, len(found))
     fids = per_class_results(metrics, "fid")
     floors = per_class_results(metrics, "fid_floor")
+    reals = per_class_results(metrics, "real_class_accuracy")
     rows = [
         "Per requested class: the share of the samples drawn with label k that the "
         f"`{found[0][3]}` classifier puts in class k."
     ]
+    if reals:
+        split = stats_cache.default_split(dataset)
+        rows[0] += (
+            f" In brackets, the share of the real {split} images of class k it puts in "
+            "k: the classifier's own accuracy, which samples of that class cannot be "
+            "expected to exceed."
+        )
     if fids:
         sizes = sorted({r["num_real"] for r in fids.values()})
         count = f"{sizes[0]:,}" if len(sizes) == 1 else "as many"
@@ -128,12 +141,13 @@ def per_class_rows(metrics, dataset):
             "those real images against as many training images of class k (real "
             "vs real at the same N). Not comparable with the Inception FID above."
         )
-    header = "| class | accuracy | FID (floor) | N requested |" if fids else (
-        "| class | accuracy | N requested |"
+    accuracy = "accuracy (real images)" if reals else "accuracy"
+    header = f"| class | {accuracy} | FID (floor) | N requested |" if fids else (
+        f"| class | {accuracy} | N requested |"
     )
     rows += ["", header, "|---|---|---|---|" if fids else "|---|---|---|"]
     for k, value, n, _ in found:
-        cells = [f"{k} {names[k]}", f"{value:.3f}"]
+        cells = [f"{k} {names[k]}", accuracy_cell(value, reals.get(k))]
         if fids:
             cells.append(fid_cell(fids.get(k), floors.get(k)))
         rows.append("| " + " | ".join(cells + [str(n)]) + " |")
@@ -178,15 +192,21 @@ def measured_warnings(metrics, dataset=None):
         )
     found = per_class(metrics)
     names = protocol.class_names(dataset, len(found))
+    reals = per_class_results(metrics, "real_class_accuracy")
     weak = [
-        f"{k} {names[k]} ({value:.1%})"
+        f"{k} {names[k]} ({value:.1%}"
+        + (f"; real images {reals[k]['value']:.1%}" if k in reals else "")
+        + ")"
         for k, value, *_ in found
         if value < CLASS_ACCURACY_WARNING
     ]
     if weak:
         warnings.append(
             f"**Requested classes it fails to draw** (per-class accuracy below "
-            f"{CLASS_ACCURACY_WARNING:.0%}): {', '.join(weak)}."
+            f"{CLASS_ACCURACY_WARNING:.0%}"
+            + ("; beside it, the classifier's accuracy on real images of the class"
+               if reals else "")
+            + f"): {', '.join(weak)}."
         )
     recall = [
         r["value"] for r in results if r["name"] == "recall" and r["extractor"] == "inception"
