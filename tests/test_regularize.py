@@ -42,6 +42,20 @@ def test_path_length_on_the_generator_keeps_its_running_mean_in_the_model():
     assert np.isfinite(history.history["path_length"][0])
 
 
+def test_mode_seeking_on_a_conditional_generator_is_logged_and_trains_it():
+    gan = kerasgan.models.ConditionalGAN(num_classes=3, latent_dim=4, data_shape=(2,),
+                                         hidden_units=(8,), seed=0)
+    gan.compile(regularizers=["mode_seeking"])
+    assert [r.network for r in gan.regularizers] == ["generator"]
+    before = to_numpy(gan.generator.trainable_variables)
+    x = np.random.default_rng(0).normal(size=(STEPS * 8, 2)).astype("float32")
+    history = gan.fit(x, np.arange(STEPS * 8) % 3, batch_size=8, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == STEPS
+    term = history.history["mode_seeking"][0]
+    assert np.isfinite(term) and term > 0
+    assert all(np.any(b != a) for b, a in zip(before, to_numpy(gan.generator.trainable_variables)))
+
+
 def test_orthogonal_regularization_every_step_is_logged_and_added():
     gan = tiny_dcgan()
     gan.compile(**adam_pair(), regularizers=[

@@ -69,6 +69,7 @@ INSTANCES = [
     losses.GradientPenalty(weight=3.0),
     losses.R1Penalty(weight=0.5),
     losses.PathLengthPenalty(weight=1.5, decay=0.02, batch_shrink=4),
+    losses.ModeSeeking(weight=0.5, epsilon=1e-4),
     losses.OrthogonalRegularization(weight=2e-4),
     MarginHinge(margin=0.5, label_smoothing=0.0),
     FakeR1(weight=0.3, power=1.0),
@@ -97,6 +98,7 @@ def test_serialization_round_trip_through_json(obj):
         losses.GradientPenalty,
         losses.R1Penalty,
         losses.PathLengthPenalty,
+        losses.ModeSeeking,
         losses.OrthogonalRegularization,
     ],
 )
@@ -139,7 +141,10 @@ def test_get_penalty_accepts_todays_forms_and_refuses_other_families():
 
 
 def test_get_regularizer_knows_every_family():
-    assert set(losses.REGULARIZERS) == {"wgan_gp", "r1", "path_length", "orthogonal"}
+    assert set(losses.REGULARIZERS) == {
+        "wgan_gp", "r1", "path_length", "mode_seeking", "orthogonal"
+    }
+    assert isinstance(losses.get_regularizer("mode_seeking"), losses.GeneratorRegularizer)
     path_length = losses.get_regularizer({"name": "path_length", "decay": 0.05})
     assert path_length.get_config() == {"weight": 2.0, "decay": 0.05, "batch_shrink": 2}
     assert losses.get_regularizer("orthogonal", 1e-3).weight == 1e-3
@@ -468,3 +473,54 @@ def test_path_length_penalty_trains_and_keeps_its_running_mean_in_a_step():
     np.testing.assert_allclose(
         generator.get_weights()[0], expected_kernel, rtol=1e-4, atol=1e-6
     )
+
+
+# ------------------------------------------------------------ mode seeking
+def test_mode_seeking_ratio_of_a_linear_generator_is_in_closed_form():
+    generator, kernel = _linear_generator(3, 5)
+    rng = np.random.default_rng(5)
+    first, second = (rng.normal(size=(4, 3)).astype("float32") for _ in range(2))
+    ratio = losses.ModeSeeking.ratio(
+        lambda z: generator(z, training=False),
+        ops.convert_to_tensor(first), ops.convert_to_tensor(second),
+    )
+    difference = (first.astype("float64") - second) @ kernel
+    expected = np.mean(np.abs(difference)) / np.mean(np.abs(first.astype("float64") - second))
+    np.testing.assert_allclose(float(ops.convert_to_numpy(ratio)), expected, rtol=1e-5)
+
+
+def test_mode_seeking_of_a_generator_that_ignores_its_latents_is_weight_over_epsilon():
+    # One image whatever the latent: the collapse the term punishes, at its maximum.
+    generator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(5, kernel_initializer="zeros",
+                                               bias_initializer="ones")]
+    )
+    term = losses.ModeSeeking(weight=2.0, epsilon=1e-3)(
+        lambda z: generator(z, training=False),
+        np.ones((4, 3), "float32"),
+        keras.random.SeedGenerator(0),
+    )
+    assert float(ops.convert_to_numpy(term)) == pytest.approx(2.0 / 1e-3)
+
+
+def test_mode_seeking_falls_as_the_generator_spreads_its_latents():
+    # G(z) = s·z·A: the ratio grows with s, so the term falls.
+    _, kernel = _linear_generator(3, 5)
+    rng = np.random.default_rng(6)
+    latents = rng.normal(size=(8, 3)).astype("float32")
+    terms = []
+    for scale in (0.5, 1.0, 2.0):
+        seed = keras.random.SeedGenerator(1)  # the same z2 for each scale
+        terms.append(float(ops.convert_to_numpy(losses.ModeSeeking()(
+            lambda z: ops.matmul(z, scale * kernel.astype("float32")), latents, seed
+        ))))
+    assert terms[0] > terms[1] > terms[2] > 0
+    np.testing.assert_allclose(terms[0] / terms[2], 4.0, rtol=1e-3)
+
+
+def test_mode_seeking_config_is_checked():
+    with pytest.raises(ValueError, match="epsilon"):
+        losses.ModeSeeking(epsilon=0.0)
+    with pytest.raises(ValueError, match=r"shape \(batch, dim\)"):
+        losses.ModeSeeking()(lambda z: z, np.zeros((2, 3, 4), "float32"),
+                             keras.random.SeedGenerator(0))

@@ -18,6 +18,7 @@ from kerasgan.losses.regularizer import GeneratorRegularizer
 from kerasgan.losses.regularizer import Regularizer
 from kerasgan.losses.regularizer import WeightRegularizer
 from kerasgan.losses.regularizers import REGULARIZERS
+from kerasgan.losses.regularizers import ModeSeeking
 from kerasgan.losses.regularizers import OrthogonalRegularization
 from kerasgan.losses.regularizers import PathLengthPenalty
 from kerasgan.losses.regularizers import get_regularizer

@@ -118,7 +118,15 @@ class GeneratorRegularizer(Regularizer):
     - `seed_generator`: a `keras.random.SeedGenerator` of the model for random draws.
 
     Returns the weighted term, a float32 scalar.
+
+    `shrink(batch)` gives the part of a batch the term is computed on; the engine
+    applies it to the labels it closes `synthesis` over, so that they match the
+    latents the term uses. All of the batch unless a subclass says otherwise
+    (`PathLengthPenalty` takes its first half).
     """
+
+    def shrink(self, batch):
+        return batch
 
 
 class WeightRegularizer(Regularizer):

@@ -1,5 +1,5 @@
-"""Regularizers of the generator and of weights: StyleGAN2's path length, BigGAN's
-orthogonal regularization. See `kerasgan.losses.Regularizer` for the contract."""
+"""Regularizers of the generator and of weights: StyleGAN2's path length, MSGAN's
+mode seeking, BigGAN's orthogonal regularization. See `kerasgan.losses.Regularizer` for the contract."""
 
 import math
 
@@ -152,6 +152,59 @@ class PathLengthPenalty(GeneratorRegularizer):
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
+class ModeSeeking(GeneratorRegularizer):
+    """Mode-seeking regularization (MSGAN, Mao et al. 2019) of the generator.
+
+    For the phase's latents z₁ and fresh latents z₂ ~ N(0, I) with the same labels
+    (the engine closes `synthesis` over them), the ratio of the distance between
+    the images to the distance between the latents,
+    `r = mean|G(z₁) − G(z₂)| / mean|z₁ − z₂|` (means over every element of the
+    batch), should not be small: a conditional generator that draws one image per
+    class whatever its latent has r ≈ 0. The term is `weight / (r + epsilon)`, as in
+    the reference code (HelenMao/MSGAN, `loss_lz = 1 / (lz + eps)`, weight 1).
+    https://arxiv.org/abs/1903.05628
+
+    Use it where the generator's input is the latent z ~ N(0, I) (not StyleGAN's
+    w): `Regularize("mode_seeking")` on the generator, every step. It costs two
+    more generator passes per step.
+
+    Args:
+        weight: λ_ms, 1 in the paper's conditional experiments.
+        epsilon: keeps the term finite when r = 0 (1e-5 in the reference code).
+    """
+
+    name = "mode_seeking"
+    default_weight = 1.0
+
+    def __init__(self, weight=None, epsilon=1e-5):
+        super().__init__(weight)
+        epsilon = float(epsilon)
+        if not epsilon > 0:
+            raise ValueError(f"epsilon must be > 0, e.g. 1e-5; got {epsilon}.")
+        self.epsilon = epsilon
+
+    def get_config(self):
+        return {"weight": self.weight, "epsilon": self.epsilon}
+
+    def __call__(self, synthesis, latents, seed_generator):
+        first = ops.stop_gradient(ops.convert_to_tensor(latents, "float32"))
+        if len(first.shape) != 2:
+            raise ValueError(
+                "ModeSeeking draws latents z ~ N(0, I) of shape (batch, dim); the "
+                f"generator's input here has shape {first.shape}."
+            )
+        second = keras.random.normal(ops.shape(first), seed=seed_generator, dtype="float32")
+        return self.weight / (self.ratio(synthesis, first, second) + self.epsilon)
+
+    @staticmethod
+    def ratio(synthesis, first, second):
+        """`mean|G(z₁) − G(z₂)| / mean|z₁ − z₂|`, a float32 scalar."""
+        images = ops.cast(synthesis(first), "float32")
+        others = ops.cast(synthesis(second), "float32")
+        return ops.mean(ops.abs(images - others)) / ops.mean(ops.abs(first - second))
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
 class OrthogonalRegularization(WeightRegularizer):
     """Orthogonal regularization as in BigGAN (Brock et al. 2019), a weight regularizer.
 
@@ -192,7 +245,7 @@ class OrthogonalRegularization(WeightRegularizer):
         return ops.sum(ops.square(off_diagonal))
 
 
-_GENERAL = (PathLengthPenalty, OrthogonalRegularization)
+_GENERAL = (PathLengthPenalty, ModeSeeking, OrthogonalRegularization)
 #: Every built-in penalty and regularizer by name, of all families.
 REGULARIZERS = {**PENALTIES, **{cls.name: cls for cls in _GENERAL}}
 
