@@ -90,8 +90,14 @@ def require_fashion_mnist():
 
 
 def load_script(name):
-    """The module of `scripts/<name>.py` (scripts are not a package)."""
-    path = pathlib.Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    """The module of `scripts/<name>.py` (scripts are not a package).
+
+    `scripts/` goes on `sys.path`, as it is for `python scripts/<name>.py`: scripts
+    import their siblings (`from train import git`)."""
+    folder = pathlib.Path(__file__).resolve().parents[1] / "scripts"
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))
+    path = folder / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
