@@ -13,6 +13,7 @@ FID of the cards), and writes it as a table and a plot:
 
 import argparse
 import json
+import math
 import pathlib
 
 from kerasgan.callbacks.loss_plot import read_history_csv
@@ -23,10 +24,13 @@ IMAGES = ROOT / "docs" / "images" / "variants"
 
 
 def read_curve(run_dir):
-    """`[(epoch, fid)]` from a run's history.csv; refused when it has no FID."""
+    """`[(epoch, fid)]` from a run's history.csv; refused when it has no FID.
+
+    With `--track-fid EVERY` above 1 the epochs in between have no FID (an empty or
+    NaN cell): they are left out."""
     rows = read_history_csv(run_dir / "history.csv")
     curve = [(int(row["epoch"]), float(row["fid"])) for row in rows
-             if row.get("fid") not in (None, "")]
+             if row.get("fid") not in (None, "") and math.isfinite(float(row["fid"]))]
     if not curve:
         raise SystemExit(
             f"{run_dir / 'history.csv'} has no FID column: train the entry with "
@@ -63,6 +67,15 @@ def plot(curve, path, title):
     plt.close(figure)
 
 
+def every(curve):
+    """The `--track-fid` interval: the epoch of the first measurement."""
+    return curve[0][0]
+
+
+def measured_epochs(curve):
+    return "each epoch" if every(curve) == 1 else f"every {every(curve)} epochs"
+
+
 def table(name, curve, metadata, images_per_epoch):
     best_epoch, best = min(curve, key=lambda point: point[1])
     rows = ["| epoch | images seen | domain FID ↓ |", "|---|---|---|"]
@@ -74,8 +87,9 @@ def table(name, curve, metadata, images_per_epoch):
         "",
         f"FID of 10,000 samples (EMA generator, seed 0) against the 10,000 test "
         f"images, by the {metadata['dataset']} domain classifier's features, measured "
-        f"after each epoch of the run that made the entry (`scripts/train.py {name} "
-        f"--track-fid 1` at commit `{metadata['commit'][:10]}`, "
+        f"after {measured_epochs(curve)} of the run that made the entry "
+        f"(`scripts/train.py {name} --track-fid {every(curve)}` at commit "
+        f"`{metadata['commit'][:10]}`, "
         f"{metadata['backend']}); `python scripts/fid_curve.py {name}` writes this "
         f"table. Lowest at epoch {best_epoch} ({best:.2f}); the entry is the last "
         f"epoch's weights ({curve[-1][1]:.2f}).",

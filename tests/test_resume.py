@@ -185,6 +185,16 @@ def test_a_metrics_callback_watches_a_run_without_changing_it(tmp_path, straight
     assert fid_curve.read_curve(tmp_path) == list(enumerate(curve, start=1))
 
 
+def test_the_fid_curve_leaves_out_the_epochs_it_did_not_measure(tmp_path):
+    # --track-fid 2: history.csv has NaN in the epochs in between.
+    (tmp_path / "history.csv").write_text("epoch,fid,g_loss\n1,nan,0.5\n2,4.0,0.4\n"
+                                          "3,,0.3\n4,3.5,0.2\n")
+    fid_curve = load_script("fid_curve")
+    curve = fid_curve.read_curve(tmp_path)
+    assert curve == [(2, 4.0), (4, 3.5)]
+    assert fid_curve.measured_epochs(curve) == "every 2 epochs"
+
+
 def test_the_fid_curve_refuses_a_run_without_fid(tmp_path):
     fid_curve = load_script("fid_curve")
     training.train_variant(out=tmp_path, **TOY)
