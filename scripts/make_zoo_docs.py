@@ -279,7 +279,7 @@ def how_we_measure(infos):
         "(`protocol.real_floor(..., label=k)`, cached), and the classifier's own "
         "accuracy on those test images (`kerasgan.metrics.real_per_class_accuracy`): "
         "a class it confuses on real images (Fashion-MNIST's shirts, with tops and "
-        "coats) cannot be expected to score higher on samples. These replace \"classes "
+        "coats) is judged harshly on samples too. These replace \"classes "
         "covered\", which counts the classes predicted, not the ones requested; a "
         f"requested class below {card.CLASS_ACCURACY_WARNING:.0%} accuracy puts a "
         "warning on the card.",

@@ -83,9 +83,10 @@ def per_class_results(labels, predicted, num_classes, extractor_name):
 def real_per_class_accuracy(dataset, extractor, num_classes, split=None):
     """Per class k: the share of the real images of class k the classifier puts in k.
 
-    The classifier's own accuracy bounds what `per_class_accuracy` can reach: a
-    class it confuses on real images (Fashion-MNIST's shirts, with tops and coats)
-    cannot score higher on generated ones. Cards show it beside each class.
+    The reference for `per_class_accuracy`: a class the classifier confuses on real
+    images (Fashion-MNIST's shirts, with tops and coats) is judged harshly on
+    generated ones too, though samples more typical of their class than real
+    images can score above it. Cards show it beside each class.
 
     Args:
         dataset: a labelled `kerasgan.data` name, e.g. "fashion-mnist".

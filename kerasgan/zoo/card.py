@@ -128,8 +128,9 @@ def per_class_rows(metrics, dataset):
         split = stats_cache.default_split(dataset)
         rows[0] += (
             f" In brackets, the share of the real {split} images of class k it puts in "
-            "k: the classifier's own accuracy, which samples of that class cannot be "
-            "expected to exceed."
+            "k: the classifier's own accuracy, for reference. A class it confuses on "
+            "real images is judged harshly on samples too; samples more typical of "
+            "their class than real images can score above it."
         )
     if fids:
         sizes = sorted({r["num_real"] for r in fids.values()})
