@@ -21,6 +21,7 @@ from kerasgan import training
 from kerasgan.metrics import evaluation
 from kerasgan.models import registry
 
+from conditional_collapse_study import changed_recipe
 from evaluate import within_class_diversity
 
 RECIPES = registry.recipes()
@@ -29,12 +30,7 @@ NORMS = ("none", "batch", "conditional_batch")
 
 
 def study(name, norm, epochs, num_samples):
-    recipe = RECIPES[name]
-    recipe = {
-        **recipe,
-        "epochs": epochs,
-        "options": {**recipe.get("options", {}), "generator_norm": norm},
-    }
+    recipe = changed_recipe(name, {"options": {"generator_norm": norm}}, epochs)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
         gan, _ = training.train_variant(out=out, verbose=0, every=epochs, **recipe)
