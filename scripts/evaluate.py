@@ -238,7 +238,18 @@ def class_accuracies(gan, dataset, extractor, num_samples):
             outputs["features"], labels, dataset, name, gan.num_classes
         ),
         *class_accuracy.real_per_class_accuracy(dataset, name, gan.num_classes),
+        *reconstruction_accuracies(gan, dataset, name),
     ]
+
+
+def reconstruction_accuracies(gan, dataset, extractor):
+    """An autoencoder's per-class accuracy on its reconstructions of real images
+    (can its decoder draw the class at all?); nothing for other models."""
+    if not hasattr(gan, "reconstruct"):
+        return []
+    return class_accuracy.reconstruction_per_class_accuracy(
+        gan, dataset, extractor, gan.num_classes
+    )
 
 
 def autoencoder_results(model, dataset, num_samples):
@@ -422,23 +433,29 @@ def per_class_additions(entry, dataset, overall, results):
     """`[(result, what)]` for what a conditional entry lacks: per-class accuracy
     ("per-class accuracy") and per-class FID with its floor ("per-class FID"),
     measured on the samples of its stored class accuracy (its N, extractor, seed 1),
-    and the classifier's per-class accuracy on the real images (no samples needed).
+    and, needing no samples, the classifier's per-class accuracy on the real images
+    and, for an autoencoder, on its reconstructions of them.
     """
     names = {r["name"] for r in results}
     wants_real = "real_class_accuracy[0]" not in names
     wants_accuracy = "class_accuracy[0]" not in names
     wants_fid = "fid[0]" not in names
-    if not (wants_real or wants_accuracy or wants_fid):
-        return []
     gan = zoo_lib.load(entry)
-    real = [
+    wants_reconstruction = (
+        hasattr(gan, "reconstruct") and "reconstruction_class_accuracy[0]" not in names
+    )
+    without_samples = [
         (r, "the classifier's per-class accuracy on real images")
         for r in class_accuracy.real_per_class_accuracy(
             dataset, overall["extractor"], gan.num_classes
         )
     ] if wants_real else []
+    without_samples += [
+        (r, "per-class accuracy on reconstructions of real images")
+        for r in reconstruction_accuracies(gan, dataset, overall["extractor"])
+    ] if wants_reconstruction else []
     if not (wants_accuracy or wants_fid):
-        return real
+        return without_samples
     labels, outputs, extractor = class_accuracy.requested_and_extracted(
         gan, overall["extractor"], overall["num_fake"], seed=1
     )
@@ -462,7 +479,7 @@ def per_class_additions(entry, dataset, overall, results):
                 outputs["features"], labels, dataset, extractor, gan.num_classes
             )
         ]
-    return added + real
+    return added + without_samples
 
 
 def cards_only(args):

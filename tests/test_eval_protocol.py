@@ -162,6 +162,67 @@ def test_real_per_class_accuracy_equals_the_hand_computation(monkeypatch):
     assert [(r.num_real, r.num_fake) for r in results] == [(5, 0)] * 4
 
 
+class FakeAutoencoder:
+    """Reconstructs an image of pixel value v as one of value PREDICTED_BACK[10 v]:
+    the fake classifier then puts it in that class."""
+
+    def reconstruct(self, images):
+        index = np.rint(np.asarray(images)[:, 0, 0, 0] * 10).astype(int)
+        value = np.array([0, 0, 2, 2])[index] / 10.0  # 1 → 0 and 3 → 2
+        return np.broadcast_to(value[:, None, None, None], np.shape(images))
+
+
+def test_reconstruction_per_class_accuracy_equals_the_hand_computation(monkeypatch):
+    # Real images of class k have pixels k / 10, except that half of those of
+    # classes 1 and 3 look like class k - 1 (the classifier's own accuracy: 0.5).
+    def real_images(dataset, split=None, label=None):
+        value = np.full(6, label / 10.0)
+        if label in (1, 3):
+            value[:3] = (label - 1) / 10.0
+        return np.broadcast_to(value[:, None, None, None], (6, 28, 28, 1)).copy()
+
+    monkeypatch.setattr(class_accuracy.stats_cache, "real_images", real_images)
+
+    class Identity:
+        def reconstruct(self, images):
+            return images
+
+    results = class_accuracy.reconstruction_per_class_accuracy(
+        FakeAutoencoder(), "fake", fake_classifier(), 4, "test"
+    )
+    assert [r.name for r in results] == [
+        f"reconstruction_class_accuracy[{k}]" for k in range(4)
+    ]
+    # Classes 1 and 3 are all reconstructed as 0 and 2; 0 and 2 are kept.
+    assert [r.value for r in results] == pytest.approx([1.0, 0.0, 1.0, 0.0])
+    assert [(r.num_real, r.num_fake) for r in results] == [(6, 0)] * 4
+    # An autoencoder that returns its input scores what the real images score.
+    same = class_accuracy.reconstruction_per_class_accuracy(
+        Identity(), "fake", fake_classifier(), 4, "test"
+    )
+    real = class_accuracy.real_per_class_accuracy("fake", fake_classifier(), 4, "test")
+    assert [r.value for r in same] == [r.value for r in real] == pytest.approx(
+        [1.0, 0.5, 1.0, 0.5]
+    )
+
+
+def test_card_shows_reconstruction_accuracy_beside_each_class(tmp_path):
+    results = [
+        *(result(f"class_accuracy[{k}]", v, "fashion-mnist")
+          for k, v in enumerate([0.9] * 5 + [0.0, 0.9, 0.9, 0.9, 0.9])),
+        *(result(f"real_class_accuracy[{k}]", 0.95, "fashion-mnist") for k in range(10)),
+        *(result(f"reconstruction_class_accuracy[{k}]", v, "fashion-mnist")
+          for k, v in enumerate([0.9] * 5 + [0.012, 0.9, 0.9, 0.9, 0.9])),
+    ]
+    folder, _ = entry(tmp_path, results, RECORD, variant="AdversarialAutoencoder")
+    text = card.card_text(folder)
+    assert "| class | accuracy (real images) | reconstructions | N requested |" in text
+    assert "| 5 sandal | 0.000 (0.950) | 0.012 | 1000 |" in text
+    assert "5 sandal (0.0%; real images 95.0%; reconstructions 1.2%)" in text
+    assert "and on the autoencoder's reconstructions of them" in text
+    assert "reconstruction_class_accuracy" not in text
+
+
 def entry(tmp_path, results, record, dataset="fashion-mnist", variant="ConditionalGAN"):
     folder = tmp_path / "entry"
     folder.mkdir()
@@ -441,3 +502,44 @@ def test_cards_only_adds_per_class_fid_from_the_stored_accuracy_draw(tmp_path, m
     text = (folder / "README.md").read_text()
     assert "| class | accuracy (real images) | FID (floor) | N requested |" in text
     assert re.search(r"\| 0 t-shirt \| [0-9.]+ \(0.900\) \| 5 \| 1000 \|", text)
+
+
+def test_cards_only_adds_an_autoencoders_reconstruction_accuracy(tmp_path, monkeypatch):
+    folder = tmp_path / "aae_fashion_mnist"
+    shutil.copytree(ROOT / "zoo" / "aae_fashion_mnist", folder)
+    before = json.loads((folder / "metrics.json").read_text())
+    before["results"] = [
+        r for r in before["results"]
+        if not r["name"].startswith("reconstruction_class_accuracy[")
+    ]
+    (folder / "metrics.json").write_text(json.dumps(before))
+    evaluate = load_script("evaluate")
+
+    class TenClassAutoencoder(FakeAutoencoder):
+        num_classes = 10
+
+    calls = []
+
+    def reconstruction_accuracy(model, dataset, extractor, num_classes):
+        calls.append((type(model).__name__, dataset, extractor, num_classes))
+        return [MetricResult(f"reconstruction_class_accuracy[{k}]", 0.25, 1000, 0, extractor)
+                for k in range(10)]
+
+    monkeypatch.setattr(evaluate.zoo_lib, "resolve", lambda name: folder)
+    monkeypatch.setattr(evaluate.zoo_lib, "load", lambda entry: TenClassAutoencoder())
+    monkeypatch.setattr(evaluate.class_accuracy, "reconstruction_per_class_accuracy",
+                        reconstruction_accuracy)
+    evaluate.main(["--cards-only", "--zoo", "aae_fashion_mnist"])
+    assert calls == [("TenClassAutoencoder", "fashion-mnist", "fashion-mnist", 10)]
+    after = json.loads((folder / "metrics.json").read_text())
+    assert after["results"][: len(before["results"])] == before["results"]
+    assert [r["name"] for r in after["results"][len(before["results"]):]] == [
+        f"reconstruction_class_accuracy[{k}]" for k in range(10)
+    ]
+    assert after["updates"][-1]["added"] == [
+        "per-class accuracy on reconstructions of real images"
+    ]
+    preset_lib.verify_preset(folder)
+    text = (folder / "README.md").read_text()
+    assert "| class | accuracy (real images) | reconstructions | FID (floor) | N requested |" in text
+    assert re.search(r"\| 5 sandal \| 0.000 \(0.971\) \| 0.250 \| [0-9.]+ \([0-9.]+\) \| 1000 \|", text)

@@ -8,6 +8,7 @@ Every result is a `MetricResult` that carries its N and its extractor.
 from kerasgan.metrics.class_accuracy import class_accuracy
 from kerasgan.metrics.class_accuracy import per_class_accuracy
 from kerasgan.metrics.class_accuracy import real_per_class_accuracy
+from kerasgan.metrics.class_accuracy import reconstruction_per_class_accuracy
 from kerasgan.metrics.class_fid import per_class_fid
 from kerasgan.metrics.classifier_score import classifier_score_from_logits
 from kerasgan.metrics.density_coverage import density_coverage_from_features

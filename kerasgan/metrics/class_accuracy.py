@@ -104,16 +104,53 @@ def real_per_class_accuracy(dataset, extractor, num_classes, split=None):
     real = kerasgan.metrics.real_per_class_accuracy("fashion-mnist", "fashion-mnist", 10)
     ```
     """
+    return _per_real_class("real_class_accuracy", dataset, extractor, num_classes, split)
+
+
+def reconstruction_per_class_accuracy(model, dataset, extractor, num_classes, split=None):
+    """Per class k: the share of an autoencoder's reconstructions of the real images
+    of class k that the classifier puts in k.
+
+    Where a class-conditional autoencoder fails to draw class k, this says whether
+    its decoder can draw k at all: reconstructions start from the codes of real
+    images of k, so a low value here is the autoencoder's (its decoder blurs the
+    class into another), not the prior matching's. Compare it with
+    `real_per_class_accuracy`, the classifier's own accuracy on those images.
+
+    Args:
+        model: a model with `reconstruct(images)` (an adversarial autoencoder).
+        dataset: a labelled `kerasgan.data` name, e.g. "fashion-mnist".
+        extractor: the classifier extractor `per_class_accuracy` used.
+        num_classes: the classes 0, ..., num_classes - 1.
+        split: the real split; the test split where there is one.
+
+    Returns:
+        A list of `MetricResult`s named "reconstruction_class_accuracy[k]", each with
+        the number of real images of class k as its N real.
+
+    Example:
+
+    ```python
+    results = kerasgan.metrics.reconstruction_per_class_accuracy(
+        aae, "fashion-mnist", "fashion-mnist", 10)
+    ```
+    """
+    return _per_real_class("reconstruction_class_accuracy", dataset, extractor,
+                           num_classes, split, transform=model.reconstruct)
+
+
+def _per_real_class(name, dataset, extractor, num_classes, split, transform=None):
+    """"<name>[k]": the classifier's accuracy on the real images of class k, each
+    passed through `transform` first when given."""
     extractor = extractors.get_extractor(extractor)
     split = split or stats_cache.default_split(dataset)
     results = []
     for k in range(num_classes):
         images = stats_cache.real_images(dataset, split, label=k)
-        logits = features.extract(extractor, images)["logits"]
+        judged = images if transform is None else np.asarray(transform(images))
+        logits = features.extract(extractor, judged)["logits"]
         value = float(np.mean(logits.argmax(axis=-1) == k))
-        results.append(
-            MetricResult(f"real_class_accuracy[{k}]", value, len(images), 0, extractor.name)
-        )
+        results.append(MetricResult(f"{name}[{k}]", value, len(images), 0, extractor.name))
     return results
 
 

@@ -67,7 +67,10 @@ def inception_floor(metrics):
 
 
 # Results measured per requested class k, named "<metric>[k]".
-PER_CLASS = ("class_accuracy", "fid", "fid_floor", "real_class_accuracy")
+PER_CLASS = (
+    "class_accuracy", "fid", "fid_floor", "real_class_accuracy",
+    "reconstruction_class_accuracy",
+)
 
 
 def class_index(name, metric):
@@ -120,6 +123,7 @@ def per_class_rows(metrics, dataset):
     fids = per_class_results(metrics, "fid")
     floors = per_class_results(metrics, "fid_floor")
     reals = per_class_results(metrics, "real_class_accuracy")
+    reconstructions = per_class_results(metrics, "reconstruction_class_accuracy")
     rows = [
         "Per requested class: the share of the samples drawn with label k that the "
         f"`{found[0][3]}` classifier puts in class k."
@@ -142,17 +146,29 @@ def per_class_rows(metrics, dataset):
             "those real images against as many training images of class k (real "
             "vs real at the same N). Not comparable with the Inception FID above."
         )
-    accuracy = "accuracy (real images)" if reals else "accuracy"
-    header = f"| class | {accuracy} | FID (floor) | N requested |" if fids else (
-        f"| class | {accuracy} | N requested |"
-    )
-    rows += ["", header, "|---|---|---|---|" if fids else "|---|---|---|"]
+    if reconstructions:
+        rows[0] += (
+            " Reconstructions: the share of the autoencoder's reconstructions of those "
+            "real images of class k that it puts in k. Low there too, the decoder "
+            "cannot draw the class even from a real image's code."
+        )
+    columns = ["class", "accuracy (real images)" if reals else "accuracy"]
+    columns += ["reconstructions"] if reconstructions else []
+    columns += ["FID (floor)"] if fids else []
+    columns += ["N requested"]
+    rows += ["", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for k, value, n, _ in found:
         cells = [f"{k} {names[k]}", accuracy_cell(value, reals.get(k))]
+        if reconstructions:
+            cells.append(value_cell(reconstructions.get(k)))
         if fids:
             cells.append(fid_cell(fids.get(k), floors.get(k)))
         rows.append("| " + " | ".join(cells + [str(n)]) + " |")
     return rows + [""]
+
+
+def value_cell(result):
+    return "–" if result is None else f"{result['value']:.3f}"
 
 
 def protocol_lines(metrics):
@@ -194,9 +210,12 @@ def measured_warnings(metrics, dataset=None):
     found = per_class(metrics)
     names = protocol.class_names(dataset, len(found))
     reals = per_class_results(metrics, "real_class_accuracy")
+    reconstructions = per_class_results(metrics, "reconstruction_class_accuracy")
     weak = [
         f"{k} {names[k]} ({value:.1%}"
         + (f"; real images {reals[k]['value']:.1%}" if k in reals else "")
+        + (f"; reconstructions {reconstructions[k]['value']:.1%}"
+           if k in reconstructions else "")
         + ")"
         for k, value, *_ in found
         if value < CLASS_ACCURACY_WARNING
@@ -207,6 +226,8 @@ def measured_warnings(metrics, dataset=None):
             f"{CLASS_ACCURACY_WARNING:.0%}"
             + ("; beside it, the classifier's accuracy on real images of the class"
                if reals else "")
+            + (" and on the autoencoder's reconstructions of them" if reconstructions
+               else "")
             + f"): {', '.join(weak)}."
         )
     recall = [
