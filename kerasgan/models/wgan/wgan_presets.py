@@ -4,10 +4,11 @@ from kerasgan.models.recipes import FASHION
 from kerasgan.models.recipes import SMALL
 
 # The published entry was trained in round 1, when all 5 critic steps reused one batch;
-# the critic now draws a fresh batch per step, so these epochs give 5x fewer G updates
-# than they did (docs/variants/wgan*.md). Retraining needs 5x the epochs.
+# the critic now draws a fresh batch per step. An epoch of scripts/train.py is still a
+# fixed 937 train steps (937 G updates, 5 passes of the data), so the recipe trains as
+# many G updates as the entry had, each critic step on its own batch.
 RECIPES = {
-    # WGAN's clipped critic and RMSprop(5e-5) learn slowly: 6 epochs (1,124 G updates)
-    # gave Inception FID 191, so it gets 20.
+    # WGAN's clipped critic and RMSprop(5e-5) learn slowly: 6 epochs gave Inception
+    # FID 191 (round 1), so it gets 20 (18,740 G updates).
     "wgan_fashion_mnist": dict(variant="wgan", epochs=20, options=SMALL, **FASHION),
 }
