@@ -279,7 +279,11 @@ def how_we_measure(infos):
         "(`protocol.real_floor(..., label=k)`, cached), and the classifier's own "
         "accuracy on those test images (`kerasgan.metrics.real_per_class_accuracy`): "
         "a class it confuses on real images (Fashion-MNIST's shirts, with tops and "
-        "coats) is judged harshly on samples too. These replace \"classes "
+        "coats) is judged harshly on samples too. For the adversarial autoencoder "
+        "the card adds the classifier's accuracy on its reconstructions of those test "
+        "images (`kerasgan.metrics.reconstruction_per_class_accuracy`): low there "
+        "too, its decoder cannot draw the class even from a real image's code. "
+        "These replace \"classes "
         "covered\", which counts the classes predicted, not the ones requested; a "
         f"requested class below {card.CLASS_ACCURACY_WARNING:.0%} accuracy puts a "
         "warning on the card.",
