@@ -168,6 +168,7 @@ def per_class_rows(metrics, dataset):
 
 
 def value_cell(result):
+    """A per-class value with three decimals, "–" where not measured."""
     return "–" if result is None else f"{result['value']:.3f}"
 
 
