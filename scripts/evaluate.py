@@ -59,6 +59,7 @@ from kerasgan.utils.images import centre_crop
 from kerasgan.utils.labels import fixed_labels
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
+from kerasgan.models import registry as model_registry
 from kerasgan.zoo import registry as zoo_registry
 
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
@@ -440,10 +441,15 @@ def per_class_additions(entry, dataset, overall, results):
     wants_real = "real_class_accuracy[0]" not in names
     wants_accuracy = "class_accuracy[0]" not in names
     wants_fid = "fid[0]" not in names
-    gan = zoo_lib.load(entry)
+    # Whether the model reconstructs is a property of its class: no load needed.
+    variant = preset_lib.read_json(entry / preset_lib.METADATA)["variant"]
     wants_reconstruction = (
-        hasattr(gan, "reconstruct") and "reconstruction_class_accuracy[0]" not in names
+        hasattr(model_registry.get(model_registry.name_of(variant)).cls, "reconstruct")
+        and "reconstruction_class_accuracy[0]" not in names
     )
+    if not (wants_real or wants_accuracy or wants_fid or wants_reconstruction):
+        return []
+    gan = zoo_lib.load(entry)
     without_samples = [
         (r, "the classifier's per-class accuracy on real images")
         for r in class_accuracy.real_per_class_accuracy(
