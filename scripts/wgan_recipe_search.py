@@ -20,7 +20,6 @@ row into the variant's docs page (marked section "recipe-search").
 
 import argparse
 import json
-import re
 import time
 
 import keras
@@ -40,11 +39,18 @@ NUM_SAMPLES = 10000
 #: What each row sets in the recipe: train_variant arguments, with `options`
 #: (constructor arguments) merged into the recipe's own.
 CHANGES = {
-    "zoo recipe": {},
-    "Adam 1e-4, β1 0.5": {"g_lr": 1e-4, "d_lr": 1e-4, "beta1": 0.5},
-    "Adam 2e-4, β1 0.5": {"g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5},
-    "64-filter critic": {"options": {"d_filters": 64}},
-    "c = 0.05": {"options": {"clip_value": 0.05}},
+    "zoo": {},
+    "adam-1e-4": {"g_lr": 1e-4, "d_lr": 1e-4, "beta1": 0.5},
+    "adam-2e-4": {"g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5},
+    "critic-64": {"options": {"d_filters": 64}},
+    "clip-0.05": {"options": {"clip_value": 0.05}},
+}
+DESCRIPTIONS = {
+    "zoo": "none (the zoo recipe)",
+    "adam-1e-4": "Adam 1e-4, β1 0.5 (both networks)",
+    "adam-2e-4": "Adam 2e-4, β1 0.5 (both networks)",
+    "critic-64": "critic of 64 filters",
+    "clip-0.05": "c = 0.05",
 }
 
 
@@ -55,14 +61,10 @@ def changed_recipe(name, change, epochs):
     return recipe
 
 
-def slug(change):
-    return re.sub(r"[^a-z0-9]+", "-", change.lower()).strip("-")
-
-
 def search_row(name, change, epochs):
     """Trains one row, scores it, and keeps the result as JSON."""
     recipe = changed_recipe(name, CHANGES[change], epochs)
-    out = ROOT / "runs" / "wgan_recipe_search" / name / slug(change)
+    out = ROOT / "runs" / "wgan_recipe_search" / name / change
     start = time.perf_counter()
     gan, _ = training.train_variant(out=out, verbose=2, every=epochs, overwrite=True,
                                     **recipe)
@@ -102,7 +104,7 @@ def table(name, rows):
     ]
     for r in rows:
         lines.append(
-            f"| {r['change']} | {r['epochs']} | {r['fid']:.2f} | {r['kid']:.4f} "
+            f"| {DESCRIPTIONS[r['change']]} | {r['epochs']} | {r['fid']:.2f} | {r['kid']:.4f} "
             f"| {r['kl_to_uniform']:.3f} | {r['minutes']:.1f} | `{r['commit']}` |"
         )
     return lines
@@ -111,12 +113,16 @@ def table(name, rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     wasserstein = [n for n, r in RECIPES.items() if r["variant"] in ("wgan", "wgan_gp")]
-    parser.add_argument("changes", nargs="*", choices=list(CHANGES), default=list(CHANGES))
+    parser.add_argument("changes", nargs="*", metavar="CHANGE",
+                        help=f"rows to run, of {', '.join(CHANGES)} (default: all)")
     parser.add_argument("--recipe", choices=wasserstein, default="wgan_fashion_mnist")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args()
-    for change in args.changes:
+    unknown = sorted(set(args.changes) - set(CHANGES))
+    if unknown:
+        parser.error(f"unknown change(s) {unknown}; choose from {list(CHANGES)}")
+    for change in args.changes or list(CHANGES):
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
     lines = table(args.recipe, kept_rows(args.recipe))
