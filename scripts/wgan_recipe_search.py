@@ -54,6 +54,11 @@ DESCRIPTIONS = {
 }
 
 
+def applies(change, variant):
+    """Whether `change` makes sense for `variant`: only WGAN clips its critic."""
+    return variant == "wgan" or "clip_value" not in CHANGES[change].get("options", {})
+
+
 def changed_recipe(name, change, epochs):
     recipe = dict(RECIPES[name], epochs=epochs)
     recipe["options"] = {**recipe.get("options", {}), **change.get("options", {})}
@@ -122,7 +127,12 @@ def main():
     unknown = sorted(set(args.changes) - set(CHANGES))
     if unknown:
         parser.error(f"unknown change(s) {unknown}; choose from {list(CHANGES)}")
-    for change in args.changes or list(CHANGES):
+    variant = RECIPES[args.recipe]["variant"]
+    inapplicable = [c for c in args.changes if not applies(c, variant)]
+    if inapplicable:
+        parser.error(f"{inapplicable} change the clipping value, which only 'wgan' has; "
+                     f"{args.recipe} is a {variant!r} recipe")
+    for change in args.changes or [c for c in CHANGES if applies(c, variant)]:
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
     lines = table(args.recipe, kept_rows(args.recipe))
