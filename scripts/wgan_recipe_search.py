@@ -69,7 +69,8 @@ def changed_recipe(name, change, epochs):
 def search_row(name, change, epochs):
     """Trains one row, scores it, and keeps the result as JSON."""
     recipe = changed_recipe(name, CHANGES[change], epochs)
-    out = ROOT / "runs" / "wgan_recipe_search" / name / change
+    folder = ROOT / "runs" / "wgan_recipe_search" / name
+    out = folder / f"{change}-{epochs}ep"
     start = time.perf_counter()
     gan, _ = training.train_variant(out=out, verbose=2, every=epochs, overwrite=True,
                                     **recipe)
@@ -89,7 +90,7 @@ def search_row(name, change, epochs):
         "backend": keras.backend.backend(),
         "commit": git("rev-parse", "--short=10", "HEAD"),
     }
-    write_json(out.with_suffix(".json"), row)
+    write_json(folder / f"{change}-{epochs}ep.json", row)
     return row
 
 

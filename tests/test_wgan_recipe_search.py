@@ -1,0 +1,60 @@
+"""scripts/wgan_recipe_search.py: the recipe each row trains and the table it writes."""
+
+import json
+
+import pytest
+
+from conftest import load_script
+
+
+def test_each_row_is_the_zoo_recipe_with_only_its_change():
+    search = load_script("wgan_recipe_search")
+    name = "wgan_fashion_mnist"
+    original = dict(search.RECIPES[name], options=dict(search.RECIPES[name]["options"]))
+    assert search.changed_recipe(name, search.CHANGES["zoo"], 3) == {**original, "epochs": 3}
+    adam = search.changed_recipe(name, search.CHANGES["adam-2e-4"], 3)
+    assert adam == {**original, "epochs": 3, "g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5}
+    wide = search.changed_recipe(name, search.CHANGES["critic-64"], 3)
+    assert wide["options"] == {**original["options"], "d_filters": 64}
+    assert search.RECIPES[name] == original  # the registry's recipe is left as it was
+
+
+def test_clipping_changes_apply_to_wgan_only():
+    search = load_script("wgan_recipe_search")
+    assert search.applies("clip-0.05", "wgan")
+    assert not search.applies("clip-0.05", "wgan_gp")
+    assert search.applies("adam-1e-4", "wgan_gp")
+    # Every change has the description the docs table shows.
+    assert set(search.DESCRIPTIONS) == set(search.CHANGES)
+
+
+def test_the_table_lists_kept_rows_by_epochs_then_change_order(tmp_path, monkeypatch):
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "ROOT", tmp_path)
+    folder = tmp_path / "runs" / "wgan_recipe_search" / "wgan_fashion_mnist"
+    folder.mkdir(parents=True)
+    for change, epochs, fid in [("critic-64", 3, 9.5), ("zoo", 3, 11.0), ("zoo", 1, 20.0)]:
+        row = dict(change=change, epochs=epochs, fid=fid, kid=0.1, kl_to_uniform=0.05,
+                   minutes=4.0, backend="jax", commit="abc")
+        (folder / f"{change}-{epochs}.json").write_text(json.dumps(row))
+    (folder / "dropped.json").write_text(json.dumps(dict(row, change="no longer a row")))
+    rows = search.kept_rows("wgan_fashion_mnist")
+    assert [(r["change"], r["epochs"]) for r in rows] == [
+        ("zoo", 1), ("zoo", 3), ("critic-64", 3)
+    ]
+    lines = search.table("wgan_fashion_mnist", rows)
+    assert lines[2].startswith("| none (the zoo recipe) | 1 | 20.00 |")
+    assert lines[4].startswith("| critic of 64 filters | 3 | 9.50 |")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["bogus"], "unknown change(s) ['bogus']"),
+    (["--recipe", "wgan_gp_fashion_mnist", "clip-0.05"], "only 'wgan' has"),
+])
+def test_bad_rows_are_refused_before_training(argv, message, monkeypatch, capsys):
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "search_row", lambda *a: pytest.fail("trained"))
+    monkeypatch.setattr("sys.argv", ["wgan_recipe_search.py", *argv])
+    with pytest.raises(SystemExit):
+        search.main()
+    assert message in capsys.readouterr().err
