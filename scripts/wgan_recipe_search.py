@@ -10,7 +10,8 @@ evaluation: it orders the unconditional Fashion-MNIST entries as their Inception
 at N=10,000 does (dcgan 1.55, lsgan 2.33, wgan_gp 2.91, sngan 3.51, sagan 5.18,
 style_gan 9.59, the round-1 wgan 11.0), but for LAPGAN, which it puts after WGAN. The changes are the
 levers of Lucic et al. 2018's search for WGAN: Adam (their optimizer for every
-model) instead of RMSprop at their learning rates, and the critic's width.
+model) instead of RMSprop at their learning rates, the critic's width and clipping
+value, and the batch norm of the WGAN paper's own (DCGAN) critic.
 
 Each row's result is kept in runs/wgan_recipe_search/<recipe>/<change>.json with the
 commit, so rows can be run one at a time; `--write-doc` puts the table of every kept
@@ -45,6 +46,7 @@ CHANGES = {
     "adam-2e-4": {"g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5},
     "critic-64": {"options": {"d_filters": 64}},
     "clip-0.05": {"options": {"clip_value": 0.05}},
+    "critic-bn": {"options": {"critic_batch_norm": True}},
 }
 DESCRIPTIONS = {
     "zoo": "none (the zoo recipe)",
@@ -52,12 +54,15 @@ DESCRIPTIONS = {
     "adam-2e-4": "Adam 2e-4, β1 0.5 (both networks)",
     "critic-64": "critic of 64 filters",
     "clip-0.05": "c = 0.05",
+    "critic-bn": "batch norm in the critic (the paper's DCGAN critic)",
 }
 
 
 def applies(change, variant):
-    """Whether `change` makes sense for `variant`: only WGAN clips its critic."""
-    return variant == "wgan" or "clip_value" not in CHANGES[change].get("options", {})
+    """Whether `change` makes sense for `variant`: only WGAN clips its critic (and
+    has the batch-norm option of the paper's clipped critic)."""
+    wgan_only = {"clip_value", "critic_batch_norm"}
+    return variant == "wgan" or not wgan_only & set(CHANGES[change].get("options", {}))
 
 
 def changed_recipe(name, change, epochs):
@@ -132,7 +137,7 @@ def main():
     variant = RECIPES[args.recipe]["variant"]
     inapplicable = [c for c in args.changes if not applies(c, variant)]
     if inapplicable:
-        parser.error(f"{inapplicable} change the clipping value, which only 'wgan' has; "
+        parser.error(f"{inapplicable} change the clipped critic, which only 'wgan' has; "
                      f"{args.recipe} is a {variant!r} recipe")
     for change in args.changes or [c for c in CHANGES if applies(c, variant)]:
         row = search_row(args.recipe, change, args.epochs)

@@ -119,6 +119,35 @@ def test_wgan_critic_weights_stay_clipped():
     assert np.isclose(np.abs(weights), 0.01).mean() > 0.5  # clipping did act
 
 
+def test_wgan_critic_batch_norm_learns_its_statistics_and_stays_clipped():
+    # The WGAN paper's DCGAN critic: batch norm after every convolution but the first.
+    gan = kerasgan.models.WGAN(critic_batch_norm=True, n_critic=2, **IMAGES)
+    norms = [
+        layer for layer in gan.discriminator._flatten_layers()
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert len(norms) == 1  # 16 px: two strided convolutions
+    gan.compile(d_optimizer=keras.optimizers.RMSprop(0.05))
+    _fit(gan, random_images(3 * BATCH * gan.batches_per_step(), (16, 16, 1), seed=1))
+    # The moving statistics are non-trainable state: on JAX they only change if the
+    # jitted step hands them back.
+    assert np.abs(keras.ops.convert_to_numpy(norms[0].moving_mean)).max() > 0
+    trainable = np.concatenate(
+        [w.ravel() for w in to_numpy(gan.discriminator.trainable_weights)]
+    )
+    assert np.abs(trainable).max() <= 0.01 + 1e-7  # gamma and beta are clipped too
+    config = gan.get_config()
+    assert config["critic_batch_norm"] is True
+    rebuilt = kerasgan.models.WGAN.from_config(config)
+    assert rebuilt.discriminator.get_config()["batch_norm"] is True
+    assert kerasgan.models.WGAN(**IMAGES).discriminator.get_config()["batch_norm"] is False
+
+
+def test_critic_batch_norm_on_non_image_data_is_refused():
+    with pytest.raises(ValueError, match="batch_norm in the discriminator is for images"):
+        kerasgan.models.WGAN(critic_batch_norm=True, **TOY)
+
+
 def _spectral_norm_layers(model):
     return [
         layer

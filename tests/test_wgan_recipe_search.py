@@ -23,6 +23,7 @@ def test_clipping_changes_apply_to_wgan_only():
     search = load_script("wgan_recipe_search")
     assert search.applies("clip-0.05", "wgan")
     assert not search.applies("clip-0.05", "wgan_gp")
+    assert search.applies("critic-bn", "wgan") and not search.applies("critic-bn", "wgan_gp")
     assert search.applies("adam-1e-4", "wgan_gp")
     # Every change has the description the docs table shows.
     assert set(search.DESCRIPTIONS) == set(search.CHANGES)

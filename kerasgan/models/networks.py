@@ -476,16 +476,22 @@ def build_generator(
 
 # ------------------------------------------------------------------ discriminator
 def conv_discriminator_body(
-    x, image_shape, filters, dropout, spectral_norm=False, attention=False, dtype=None
+    x, image_shape, filters, dropout, spectral_norm=False, attention=False, dtype=None,
+    batch_norm=False,
 ):
     """Strided Conv → LeakyReLU(0.2) → Dropout blocks; no pooling.
 
-    `attention` adds self-attention after the first block (the largest map).
+    `attention` adds self-attention after the first block (the largest map);
+    `batch_norm` a BatchNormalization after every convolution but the first (DCGAN's
+    discriminator, and the WGAN paper's critic).
     """
     steps, _ = upsampling_steps(image_shape)
     for i in range(steps):
         conv = layers.Conv2D(filters * 2**i, 5, strides=2, padding="same", dtype=dtype)
-        x = layers.LeakyReLU(0.2, dtype=dtype)(_sn(conv, spectral_norm, dtype)(x))
+        x = _sn(conv, spectral_norm, dtype)(x)
+        if batch_norm and i > 0:
+            x = layers.BatchNormalization(dtype=dtype)(x)
+        x = layers.LeakyReLU(0.2, dtype=dtype)(x)
         if dropout:
             x = layers.Dropout(dropout, dtype=dtype)(x)
         if attention and i == 0:
@@ -591,6 +597,9 @@ class ConvDiscriminator(Network):
         num_classes: number of classes of a conditional discriminator, or None.
         conditioning: `"concat"`, `"projection"` or `"auxiliary"` (used with
             `num_classes`).
+        batch_norm: a BatchNormalization after every convolution but the first
+            (the WGAN paper's critic). Real and generated batches pass through D
+            separately, so each is normalised by its own statistics.
         name: the model's name.
         dtype: dtype policy of the hidden layers (None: the global policy); the
             logits are computed in float32.
@@ -622,6 +631,7 @@ class ConvDiscriminator(Network):
         minibatch_stddev=False,
         num_classes=None,
         conditioning="concat",
+        batch_norm=False,
         name="discriminator",
         dtype=None,
         **kwargs,
@@ -631,11 +641,13 @@ class ConvDiscriminator(Network):
         _check_conditioning(conditioning)
         filters, dropout = int(filters), float(dropout)
         spectral_norm, attention = bool(spectral_norm), bool(attention)
+        batch_norm = bool(batch_norm)
         policy = _policy(dtype)
 
         def body(x):
             return conv_discriminator_body(
-                x, data_shape, filters, dropout, spectral_norm, attention, policy
+                x, data_shape, filters, dropout, spectral_norm, attention, policy,
+                batch_norm=batch_norm,
             )
 
         inputs, outputs = _discriminator_graph(
@@ -651,6 +663,7 @@ class ConvDiscriminator(Network):
         self.minibatch_stddev = bool(minibatch_stddev)
         self.num_classes = num_classes
         self.conditioning = conditioning
+        self.batch_norm = batch_norm
 
     def get_config(self):
         return {
@@ -663,6 +676,7 @@ class ConvDiscriminator(Network):
             "minibatch_stddev": self.minibatch_stddev,
             "num_classes": self.num_classes,
             "conditioning": self.conditioning,
+            "batch_norm": self.batch_norm,
         }
 
 
@@ -764,6 +778,7 @@ def build_discriminator(
     minibatch_stddev=False,
     num_classes=None,
     conditioning="concat",
+    batch_norm=False,
     name="discriminator",
 ):
     """A discriminator for images (`ConvDiscriminator`) or other data
@@ -772,7 +787,7 @@ def build_discriminator(
     With `num_classes`, `conditioning` picks how labels enter (see the module
     docstring); "concat" and "projection" take `[data, labels]`, "auxiliary" takes
     data only and returns `[logits, class_logits]`. `dropout` applies to conv nets
-    only.
+    only, `batch_norm` too (an error for other data).
     """
     data_shape = _shape(data_shape)
     if len(data_shape) == 3:
@@ -785,9 +800,15 @@ def build_discriminator(
             minibatch_stddev=minibatch_stddev,
             num_classes=num_classes,
             conditioning=conditioning,
+            batch_norm=batch_norm,
             name=name,
         )
     _check_no_attention(attention, data_shape)
+    if batch_norm:
+        raise ValueError(
+            "batch_norm in the discriminator is for images (a ConvDiscriminator); "
+            f"data_shape {data_shape} is not (height, width, channels). Leave it False."
+        )
     return MLPDiscriminator(
         data_shape,
         hidden_units=hidden_units,

@@ -33,6 +33,9 @@ class WGAN(NetworkGAN):
 
     Args:
         clip_value: c.
+        critic_batch_norm: batch norm after every critic convolution but the first,
+            as in the paper's DCGAN critic (its scale and shift are clipped too).
+            Off by default: the critic is then a plain clipped network.
         other arguments: see `kerasgan.models.NetworkGAN`.
 
     Example:
@@ -51,15 +54,26 @@ class WGAN(NetworkGAN):
     # Each critic step trains on its own real batch, as in the paper's Algorithm 1.
     fresh_critic_batches = True
 
-    def __init__(self, clip_value=0.01, **kwargs):
+    def __init__(self, clip_value=0.01, critic_batch_norm=False, **kwargs):
+        self.critic_batch_norm = bool(critic_batch_norm)
         super().__init__(**kwargs)
         self.clip_value = float(clip_value)
         for variable in self.discriminator.trainable_variables:
             variable.constraint = ClipValue(self.clip_value)
             variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
 
+    def discriminator_builder_options(self):
+        options = super().discriminator_builder_options()
+        if self.critic_batch_norm:
+            options["batch_norm"] = True
+        return options
+
     def default_optimizers(self):
         return {"g": keras.optimizers.RMSprop(5e-5), "d": keras.optimizers.RMSprop(5e-5)}
 
     def get_config(self):
-        return {**super().get_config(), "clip_value": self.clip_value}
+        return {
+            **super().get_config(),
+            "clip_value": self.clip_value,
+            "critic_batch_norm": self.critic_batch_norm,
+        }
