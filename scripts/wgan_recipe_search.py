@@ -46,6 +46,7 @@ CHANGES = {
     "adam-2e-4": {"g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5},
     "critic-64": {"options": {"d_filters": 64}},
     "clip-0.05": {"options": {"clip_value": 0.05}},
+    "clip-0.1": {"options": {"clip_value": 0.1}},
     "critic-bn": {"options": {"critic_batch_norm": True}},
 }
 DESCRIPTIONS = {
@@ -54,6 +55,7 @@ DESCRIPTIONS = {
     "adam-2e-4": "Adam 2e-4, β1 0.5 (both networks)",
     "critic-64": "critic of 64 filters",
     "clip-0.05": "c = 0.05",
+    "clip-0.1": "c = 0.1",
     "critic-bn": "batch norm in the critic (the paper's DCGAN critic)",
 }
 
