@@ -18,6 +18,7 @@ commit, so rows can be run one at a time; `--write-doc` puts the table of every 
 row into the variant's docs page (marked section "recipe-search").
 
     KERAS_BACKEND=tensorflow python scripts/wgan_recipe_search.py --epochs 3 [CHANGE ...]
+    python scripts/wgan_recipe_search.py --table-only --write-doc
 """
 
 import argparse
@@ -132,6 +133,9 @@ def main():
     parser.add_argument("--recipe", choices=wasserstein, default="wgan_fashion_mnist")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--write-doc", action="store_true")
+    parser.add_argument("--table-only", action="store_true",
+                        help="train nothing: show (and with --write-doc write) the "
+                             "table of the rows already kept")
     args = parser.parse_args()
     unknown = sorted(set(args.changes) - set(CHANGES))
     if unknown:
@@ -141,7 +145,10 @@ def main():
     if inapplicable:
         parser.error(f"{inapplicable} change the clipped critic, which only 'wgan' has; "
                      f"{args.recipe} is a {variant!r} recipe")
-    for change in args.changes or [c for c in CHANGES if applies(c, variant)]:
+    rows = [] if args.table_only else args.changes or [
+        c for c in CHANGES if applies(c, variant)
+    ]
+    for change in rows:
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
     lines = table(args.recipe, kept_rows(args.recipe))

@@ -59,3 +59,22 @@ def test_bad_rows_are_refused_before_training(argv, message, monkeypatch, capsys
     with pytest.raises(SystemExit):
         search.main()
     assert message in capsys.readouterr().err
+
+
+def test_table_only_trains_nothing_and_writes_the_kept_rows(tmp_path, monkeypatch):
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "ROOT", tmp_path)
+    monkeypatch.setattr(search, "search_row", lambda *a: pytest.fail("trained"))
+    folder = tmp_path / "runs" / "wgan_recipe_search" / "wgan_fashion_mnist"
+    folder.mkdir(parents=True)
+    row = dict(change="clip-0.05", epochs=3, fid=13.5, kid=0.17, kl_to_uniform=0.27,
+               minutes=12.4, backend="tensorflow", commit="abc")
+    (folder / "clip-0.05-3ep.json").write_text(json.dumps(row))
+    page = tmp_path / "docs" / "variants" / "wgan.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("before\n<!-- recipe-search:start -->\nold\n<!-- recipe-search:end -->\n")
+    monkeypatch.setattr("sys.argv", ["wgan_recipe_search.py", "--table-only", "--write-doc"])
+    search.main()
+    text = page.read_text()
+    assert "| c = 0.05 | 3 | 13.50 | 0.1700 | 0.270 | 12.4 | `abc` |" in text
+    assert "old" not in text and text.startswith("before\n")
