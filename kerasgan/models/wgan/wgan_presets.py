@@ -9,6 +9,8 @@ from kerasgan.models.recipes import SMALL
 # many G updates as the entry had, each critic step on its own batch.
 RECIPES = {
     # WGAN's clipped critic and RMSprop(5e-5) learn slowly: 6 epochs gave Inception
-    # FID 191 (round 1), so it gets 20 (18,740 G updates).
+    # FID 191 (round 1), so it gets 20 (18,740 G updates). A 3-epoch recipe search
+    # (scripts/wgan_recipe_search.py, docs/variants/wgan.md) found c = 0.05 best of
+    # the changes tried; the entry has not been retrained with it yet.
     "wgan_fashion_mnist": dict(variant="wgan", epochs=20, options=SMALL, **FASHION),
 }
