@@ -14,6 +14,8 @@ def test_each_row_is_the_zoo_recipe_with_only_its_settings_changed():
     before = study.changed_recipe(name, study.CHANGES["neither (the recipe before)"], 2)
     assert before == {**original, "epochs": 2, "techniques": {}, "ema_decay": 0.999,
                       "options": {**original["options"], "minibatch_stddev": False}}
-    now = study.changed_recipe(name, study.CHANGES["MinibatchStdDev in D, EMA decay 0.99"], 5)
+    now = study.changed_recipe(
+        name, study.CHANGES["MinibatchStdDev in D, EMA decay 0.99"], original["epochs"]
+    )
     assert now == {**original, "techniques": {}}  # the zoo recipe itself
     assert study.RECIPES[name] == original  # the registry's recipe is left as it was
