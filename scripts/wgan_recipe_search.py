@@ -75,10 +75,14 @@ def changed_recipe(name, change, epochs):
     return recipe
 
 
+def results_folder(name):
+    return ROOT / "runs" / "wgan_recipe_search" / name
+
+
 def search_row(name, change, epochs):
     """Trains one row, scores it, and keeps the result as JSON."""
     recipe = changed_recipe(name, CHANGES[change], epochs)
-    folder = ROOT / "runs" / "wgan_recipe_search" / name
+    folder = results_folder(name)
     out = folder / f"{change}-{epochs}ep"
     start = time.perf_counter()
     gan, _ = training.train_variant(out=out, verbose=2, every=epochs, overwrite=True,
@@ -104,8 +108,7 @@ def search_row(name, change, epochs):
 
 
 def kept_rows(name):
-    folder = ROOT / "runs" / "wgan_recipe_search" / name
-    rows = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    rows = [json.loads(p.read_text()) for p in sorted(results_folder(name).glob("*.json"))]
     order = list(CHANGES)
     return sorted((r for r in rows if r["change"] in CHANGES),
                   key=lambda r: (r["epochs"], order.index(r["change"])))
