@@ -51,7 +51,7 @@ CHANGES = {
     "critic-bn": {"options": {"critic_batch_norm": True}},
 }
 DESCRIPTIONS = {
-    "zoo": "none (the zoo recipe)",
+    "zoo": "none (the zoo recipe at the row's commit)",
     "adam-1e-4": "Adam 1e-4, β1 0.5 (both networks)",
     "adam-2e-4": "Adam 2e-4, β1 0.5 (both networks)",
     "critic-64": "critic of 64 filters",

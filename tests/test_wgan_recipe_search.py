@@ -44,7 +44,7 @@ def test_the_table_lists_kept_rows_by_epochs_then_change_order(tmp_path, monkeyp
         ("zoo", 1), ("zoo", 3), ("critic-64", 3)
     ]
     lines = search.table("wgan_fashion_mnist", rows)
-    assert lines[2].startswith("| none (the zoo recipe) | 1 | 20.00 |")
+    assert lines[2].startswith("| none (the zoo recipe at the row's commit) | 1 | 20.00 |")
     assert lines[4].startswith("| critic of 64 filters | 3 | 9.50 |")
 
 
