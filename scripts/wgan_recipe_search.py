@@ -6,10 +6,9 @@ the recipe plus one change, and scores the trained model (its EMA generator, wha
 the zoo samples) by the domain classifier's FID and KID over 10,000 samples against
 the test split, and the class distribution of its samples (KL to uniform). The
 domain FID is the cheap score that picks the recipe worth a full run and a full
-evaluation: it orders the unconditional Fashion-MNIST entries as their Inception FID
-at N=10,000 does (dcgan 1.55, wgan_gp 1.89, lsgan 2.33, sngan 3.51, wgan 3.93,
-sagan 5.18, style_gan 9.59), but for two pairs: it puts WGAN-GP before LSGAN
-(Inception FID 34.0 against 24.4) and LAPGAN after StyleGAN. The changes are the
+evaluation: it orders the unconditional Fashion-MNIST entries much as their
+Inception FID at N=10,000 does (docs/zoo.md's entries table shows both, from the
+cards; docs/variants/wgan.md names the pairs it swaps). The changes are the
 levers of Lucic et al. 2018's search for WGAN: Adam (their optimizer for every
 model) instead of RMSprop at their learning rates, the critic's width and clipping
 value, and the batch norm of the WGAN paper's own (DCGAN) critic.

@@ -5,7 +5,7 @@ from kerasgan.models.recipes import SMALL
 
 # An epoch of scripts/train.py is a fixed 937 train steps (the batches of one pass),
 # each a generator update after 5 critic steps on 5 fresh batches: 5 passes of the data.
-# The round-1 entry had 5 epochs (4,685 G updates, all 5 critic steps on one batch);
+# The round-1 entry had 5 epochs (4,685 G updates, all 5 critic steps on one batch).
 # The second entry had 10 epochs (Inception FID 50.2); this one has 20, the training
 # length of Lucic et al. 2018, whose Table 2 is the comparison (18,740 G updates).
 RECIPES = {
