@@ -9,9 +9,10 @@ domain FID is the cheap score that picks the recipe worth a full run and a full
 evaluation: it orders the unconditional Fashion-MNIST entries much as their
 Inception FID at N=10,000 does (docs/zoo.md's entries table shows both, from the
 cards; docs/variants/wgan.md names the pairs it swaps). The changes are the
-levers of Lucic et al. 2018's search for WGAN: Adam (their optimizer for every
-model) instead of RMSprop at their learning rates, the critic's width and clipping
-value, and the batch norm of the WGAN paper's own (DCGAN) critic.
+levers of Lucic et al. 2018's search: Adam (their optimizer for every model, here
+with β2 = 0.999) at their learning rates instead of each paper's optimizer, the
+critic's width, and for WGAN the clipping value and the batch norm of the WGAN
+paper's own (DCGAN) critic, for WGAN-GP the penalty weight λ.
 
 Each row's result is kept in runs/wgan_recipe_search/<recipe>/<change>.json with the
 commit, so rows can be run one at a time; `--write-doc` puts the table of every kept
@@ -49,6 +50,7 @@ CHANGES = {
     "clip-0.05": {"options": {"clip_value": 0.05}},
     "clip-0.1": {"options": {"clip_value": 0.1}},
     "critic-bn": {"options": {"critic_batch_norm": True}},
+    "gp-1": {"techniques": {"penalty_weight": 1.0}},
 }
 DESCRIPTIONS = {
     "zoo": "none (the zoo recipe at the row's commit)",
@@ -58,20 +60,29 @@ DESCRIPTIONS = {
     "clip-0.05": "c = 0.05",
     "clip-0.1": "c = 0.1",
     "critic-bn": "batch norm in the critic (the paper's DCGAN critic)",
+    "gp-1": "penalty weight λ = 1 (the paper's is 10)",
 }
 
 
 def applies(change, variant):
     """Whether `change` makes sense for `variant`: only WGAN clips its critic (and
-    has the batch-norm option of the paper's clipped critic)."""
+    has the batch-norm option of the paper's clipped critic), and only WGAN-GP has a
+    gradient penalty to weigh."""
     wgan_only = {"clip_value", "critic_batch_norm"}
-    return variant == "wgan" or not wgan_only & set(CHANGES[change].get("options", {}))
+    gp_only = {"penalty_weight"}
+    changes = set(CHANGES[change].get("options", {}))
+    changes |= set(CHANGES[change].get("techniques", {}))
+    only = {"wgan": gp_only, "wgan_gp": wgan_only}.get(variant, set())
+    return not only & changes
 
 
 def changed_recipe(name, change, epochs):
     recipe = dict(RECIPES[name], epochs=epochs)
-    recipe["options"] = {**recipe.get("options", {}), **change.get("options", {})}
-    recipe.update({k: v for k, v in change.items() if k != "options"})
+    merged = ("options", "techniques")  # dicts the change adds to, not replaces
+    for key in merged:
+        if key in recipe or key in change:
+            recipe[key] = {**recipe.get(key, {}), **change.get(key, {})}
+    recipe.update({k: v for k, v in change.items() if k not in merged})
     return recipe
 
 
@@ -146,8 +157,9 @@ def main():
     variant = RECIPES[args.recipe]["variant"]
     inapplicable = [c for c in args.changes if not applies(c, variant)]
     if inapplicable:
-        parser.error(f"{inapplicable} change the clipped critic, which only 'wgan' has; "
-                     f"{args.recipe} is a {variant!r} recipe")
+        parser.error(f"{inapplicable} change what a {variant!r} recipe does not have "
+                     f"(only 'wgan' clips its critic, only 'wgan_gp' has a gradient "
+                     f"penalty); {args.recipe} is a {variant!r} recipe")
     rows = [] if args.table_only else args.changes or [
         c for c in CHANGES if applies(c, variant)
     ]

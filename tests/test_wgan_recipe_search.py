@@ -19,12 +19,24 @@ def test_each_row_is_the_zoo_recipe_with_only_its_change():
     assert search.RECIPES[name] == original  # the registry's recipe is left as it was
 
 
-def test_clipping_changes_apply_to_wgan_only():
+def test_the_penalty_row_adds_its_weight_to_the_recipe_s_techniques():
+    search = load_script("wgan_recipe_search")
+    name = "wgan_gp_fashion_mnist"
+    original = dict(search.RECIPES[name])
+    changed = search.changed_recipe(name, search.CHANGES["gp-1"], 3)
+    assert changed["techniques"] == {**original.get("techniques", {}), "penalty_weight": 1.0}
+    assert {k: v for k, v in changed.items() if k != "techniques"} == {
+        **{k: v for k, v in original.items() if k != "techniques"}, "epochs": 3}
+    assert search.RECIPES[name] == original
+
+
+def test_clipping_changes_apply_to_wgan_only_and_the_penalty_to_wgan_gp_only():
     search = load_script("wgan_recipe_search")
     assert search.applies("clip-0.05", "wgan")
     assert not search.applies("clip-0.05", "wgan_gp")
     assert search.applies("critic-bn", "wgan") and not search.applies("critic-bn", "wgan_gp")
     assert search.applies("adam-1e-4", "wgan_gp")
+    assert search.applies("gp-1", "wgan_gp") and not search.applies("gp-1", "wgan")
     # Every change has the description the docs table shows.
     assert set(search.DESCRIPTIONS) == set(search.CHANGES)
 
@@ -50,7 +62,8 @@ def test_the_table_lists_kept_rows_by_epochs_then_change_order(tmp_path, monkeyp
 
 @pytest.mark.parametrize("argv, message", [
     (["bogus"], "unknown change(s) ['bogus']"),
-    (["--recipe", "wgan_gp_fashion_mnist", "clip-0.05"], "only 'wgan' has"),
+    (["--recipe", "wgan_gp_fashion_mnist", "clip-0.05"], "only 'wgan' clips its critic"),
+    (["--recipe", "wgan_fashion_mnist", "gp-1"], "only 'wgan_gp' has a gradient penalty"),
 ])
 def test_bad_rows_are_refused_before_training(argv, message, monkeypatch, capsys):
     search = load_script("wgan_recipe_search")
