@@ -166,8 +166,14 @@ def main():
     for change in rows:
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
-    lines = table(args.recipe, kept_rows(args.recipe))
+    rows = kept_rows(args.recipe)
+    lines = table(args.recipe, rows)
     print("\n".join(lines))
+    if args.write_doc and not rows:
+        # The rows live in runs/ (not in git): on a fresh checkout writing would
+        # replace the page's measured table by an empty one.
+        parser.error(f"no rows of {args.recipe} are kept in {results_folder(args.recipe)}; "
+                     "run some before --write-doc (the page's table is left as it is)")
     if args.write_doc:
         text = "\n".join(lines) + (
             f"\n\nEach row: `{args.recipe}` with one change, trained for the epochs shown "

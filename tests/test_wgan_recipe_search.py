@@ -91,3 +91,18 @@ def test_table_only_trains_nothing_and_writes_the_kept_rows(tmp_path, monkeypatc
     text = page.read_text()
     assert "| c = 0.05 | 3 | 13.50 | 0.1700 | 0.270 | 12.4 | `abc` |" in text
     assert "old" not in text and text.startswith("before\n")
+
+
+def test_write_doc_refuses_to_replace_the_page_s_table_with_no_kept_rows(tmp_path, monkeypatch,
+                                                                        capsys):
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "ROOT", tmp_path)
+    page = tmp_path / "docs" / "variants" / "wgan.md"
+    page.parent.mkdir(parents=True)
+    original = "<!-- recipe-search:start -->\nmeasured\n<!-- recipe-search:end -->\n"
+    page.write_text(original)
+    monkeypatch.setattr("sys.argv", ["wgan_recipe_search.py", "--table-only", "--write-doc"])
+    with pytest.raises(SystemExit):
+        search.main()
+    assert "no rows of wgan_fashion_mnist are kept" in capsys.readouterr().err
+    assert page.read_text() == original
