@@ -64,16 +64,15 @@ DESCRIPTIONS = {
 }
 
 
+#: Arguments only one variant has: WGAN clips its critic (and has the batch-norm
+#: option of the paper's clipped critic); only WGAN-GP has a penalty to weigh.
+OWNER = {"clip_value": "wgan", "critic_batch_norm": "wgan", "penalty_weight": "wgan_gp"}
+
+
 def applies(change, variant):
-    """Whether `change` makes sense for `variant`: only WGAN clips its critic (and
-    has the batch-norm option of the paper's clipped critic), and only WGAN-GP has a
-    gradient penalty to weigh."""
-    wgan_only = {"clip_value", "critic_batch_norm"}
-    gp_only = {"penalty_weight"}
-    changes = set(CHANGES[change].get("options", {}))
-    changes |= set(CHANGES[change].get("techniques", {}))
-    only = {"wgan": gp_only, "wgan_gp": wgan_only}.get(variant, set())
-    return not only & changes
+    """Whether `change` makes sense for `variant`: it sets no other variant's argument."""
+    keys = {**CHANGES[change].get("options", {}), **CHANGES[change].get("techniques", {})}
+    return all(OWNER.get(key, variant) == variant for key in keys)
 
 
 def changed_recipe(name, change, epochs):
@@ -160,10 +159,10 @@ def main():
         parser.error(f"{inapplicable} change what a {variant!r} recipe does not have "
                      f"(only 'wgan' clips its critic, only 'wgan_gp' has a gradient "
                      f"penalty); {args.recipe} is a {variant!r} recipe")
-    rows = [] if args.table_only else args.changes or [
+    to_run = [] if args.table_only else args.changes or [
         c for c in CHANGES if applies(c, variant)
     ]
-    for change in rows:
+    for change in to_run:
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
     rows = kept_rows(args.recipe)
