@@ -185,7 +185,16 @@ def test_bfloat16_features_are_close_to_float32_and_named_apart(converted):
     # Different identities: cached real statistics are never shared between them.
     assert extractors[0].identity != extractors[1].identity
     assert not np.array_equal(f32, bf16)
-    np.testing.assert_allclose(bf16, f32, atol=2e-2 * np.abs(f32).max())
+    # bfloat16 rounds each activation to 2**-8 relative; through InceptionV3's 94
+    # convolutions that grows to 1.3-1.9 % of each image's feature norm (measured on
+    # all three backends, seeds 2, 5, 7), and single elements reach 2.0 % of the
+    # largest feature, which made an element-wise bound at 2 % flip with the CPU and
+    # TensorFlow build. The bound is on each image's relative error. It catches a
+    # network that computes something else; that weights stay float32 (rounding them
+    # too adds 1.7-2.8 %, measured) is checked directly by the test above.
+    relative = np.linalg.norm(bf16 - f32, axis=1) / np.linalg.norm(f32, axis=1)
+    assert relative.max() < 0.03, relative
+    np.testing.assert_allclose(bf16, f32, atol=4e-2 * np.abs(f32).max())
 
 
 @pytest.mark.slow
