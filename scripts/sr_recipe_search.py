@@ -112,12 +112,19 @@ SCALE_RECIPES = {
 WIDTH_RECIPES = {
     "16 blocks x 64 filters (the paper's)": dict(_ZOO, residual_blocks=16, g_filters=64),
 }
+# The colour lever (marker "sr-search-colour"), on the zoo recipe: each training patch
+# also in the 6 orders of its RGB channels. PSNR scores the luma, 0.299 R + 0.587 G +
+# 0.114 B, which differs with the order: 6 textures from each colour photograph, for
+# a network whose data, not its size or its steps, is what the search ran out of.
+COLOUR_RECIPES = {
+    "+ 6 channel orders of each patch": dict(_ZOO24, data=dict(colour_orders=True)),
+}
 TABLES = {"sr-search": RECIPES, "sr-search-data": DATA_RECIPES,
           "sr-search-capacity": CAPACITY_RECIPES, "sr-search-patches": PATCH_RECIPES,
           "sr-search-last": LAST_RECIPES, "sr-search-scales": SCALE_RECIPES,
-          "sr-search-width": WIDTH_RECIPES}
+          "sr-search-width": WIDTH_RECIPES, "sr-search-colour": COLOUR_RECIPES}
 ALL_RECIPES = {**RECIPES, **DATA_RECIPES, **CAPACITY_RECIPES, **PATCH_RECIPES,
-               **LAST_RECIPES, **SCALE_RECIPES, **WIDTH_RECIPES}
+               **LAST_RECIPES, **SCALE_RECIPES, **WIDTH_RECIPES, **COLOUR_RECIPES}
 # Recipe keys that set the data, the schedule or the seed, not the network.
 NOT_NETWORK = ("cosine", "data", "patch", "batch", "lr", "seed")
 
@@ -127,7 +134,8 @@ NETWORK_SIZE = {"sr-search-capacity": "the size in each row",
                 "sr-search-patches": "24 blocks × 32 filters",
                 "sr-search-last": "24 blocks × 32 filters",
                 "sr-search-scales": "24 blocks × 32 filters",
-                "sr-search-width": "the size in each row"}
+                "sr-search-width": "the size in each row",
+                "sr-search-colour": "24 blocks × 32 filters"}
 PATCHES = {"sr-search-patches": "the batch of patches in each row"}
 CUMULATIVE = ("sr-search", "sr-search-data")
 

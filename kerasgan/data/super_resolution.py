@@ -15,6 +15,7 @@ channels.
 """
 
 import functools
+import itertools
 
 import numpy as np
 
@@ -65,6 +66,10 @@ TRAIN_STRIDE = 8
 TEST_CROP_SIZE = (300, 448)
 # Training rows: every patch position in each of the 8 dihedral transforms.
 TRANSFORMS = 8
+# With `colour_orders=True`, each of those also in the 6 orders of its RGB channels
+# (the identity first): a photograph's luma, which PSNR scores, differs with the
+# order, so a colour photograph gives 6 textures.
+CHANNEL_ORDERS = tuple(itertools.permutations(range(3)))
 PHOTO_SPLIT_SIZES = {"train": 32_115 * TRANSFORMS, "test": 3}
 
 
@@ -208,7 +213,8 @@ def _starts(length, size, stride):
     return range(offset, offset + count * size, size)
 
 
-def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(1,)):
+def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(1,),
+                      colour_orders=False):
     """A 'photos-sr4' split: batches `(low_res, high_res)` in [-1, 1].
 
     Args:
@@ -221,6 +227,9 @@ def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(
             these factors (1: the photograph itself); natural images look alike
             at every scale, so each is more (if smaller) training data. The test
             split is always the photographs themselves.
+        colour_orders: with `augment`, training rows are also each patch in the 6
+            orders of its RGB channels (before any conversion to the requested
+            channels), alike for both halves; the test split is never reordered.
     """
     train = request.split == "train"
     pairs = photo_pairs(request.split, train_photos if train else None,
@@ -233,7 +242,8 @@ def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(
     positions = patch_positions([high.shape[:2] for _, high in pairs], patch_size, stride)
     square = patch_size[0] == patch_size[1]
     transforms = (TRANSFORMS if square else TRANSFORMS // 2) if train and augment else 1
-    rows = with_transforms(positions, transforms)
+    orders = len(CHANNEL_ORDERS) if colour_orders and train and augment else 1
+    rows = with_transforms(positions, transforms * orders)
     tf = pipeline.tensorflow()
     stored_low = tf.constant(_stack_padded([low for low, _ in pairs]))
     stored_high = tf.constant(_stack_padded([high for _, high in pairs]))
@@ -246,7 +256,11 @@ def open_photos_split(request, augment=True, train_photos=TRAIN_PHOTOS, scales=(
         low = _gather_patches(
             stored_low, rows[:, 0], rows[:, 1] // SCALE, rows[:, 2] // SCALE, low_size
         )
-        low, high = (transform(half, rows[:, 3]) for half in (low, high))
+        # Code = order × transforms + dihedral transform (the order varies slowest).
+        low, high = (transform(half, rows[:, 3] % transforms) for half in (low, high))
+        if orders > 1:
+            low, high = (reorder_channels(half, rows[:, 3] // transforms)
+                         for half in (low, high))
         return (
             pipeline.fit_images(low, channels=request.channels),
             pipeline.fit_images(high, channels=request.channels),
@@ -283,6 +297,13 @@ def transform(images, codes):
     if images.shape[1] == images.shape[2]:
         images = where(4, tf.transpose(images, [0, 2, 1, 3]), images)
     return images
+
+
+def reorder_channels(images, codes):
+    """Each of the NHWC RGB `images` with its channels in `CHANNEL_ORDERS[code]`."""
+    tf = pipeline.tensorflow()
+    orders = tf.gather(tf.constant(CHANNEL_ORDERS, tf.int32), codes)
+    return tf.gather(images, orders, axis=3, batch_dims=1)
 
 
 def _check_fits(patch_size, shapes, split):
