@@ -324,6 +324,31 @@ def test_photos_sr4_training_patches_come_in_8_aligned_flips_and_turns():
     assert len(test.rows) == 3 and not test.rows[:, 3].any()
 
 
+def test_photos_sr4_colour_orders_reorder_both_halves_of_every_flip_and_turn():
+    plain = super_resolution.open_photos_split(photos_request("train"))
+    coloured = super_resolution.open_photos_split(photos_request("train"), colour_orders=True)
+    positions = len(plain.rows) // 8
+    assert len(coloured.rows) == 6 * len(plain.rows)
+    # A position in a colour photograph, in all 48 codes: order × 8 + flip/turn.
+    index = 5000
+    low, high = (to_uint8(half.numpy()) for half in coloured.to_batch(
+        coloured.rows[index::positions]
+    ))
+    base_low, base_high = (to_uint8(half.numpy()) for half in plain.to_batch(
+        plain.rows[index:index + 1]
+    ))
+    assert len(super_resolution.CHANNEL_ORDERS) == 6
+    assert np.ptp(base_high[0].astype(int), axis=-1).max() > 50  # not gray
+    assert len({patch.tobytes() for patch in high}) == 48
+    for code in range(48):
+        order = list(super_resolution.CHANNEL_ORDERS[code // 8])
+        np.testing.assert_array_equal(high[code], dihedral(base_high[0], code % 8)[..., order])
+        np.testing.assert_array_equal(low[code], dihedral(base_low[0], code % 8)[..., order])
+    # The test split is never augmented, with or without it.
+    test = super_resolution.open_photos_split(photos_request("test"), colour_orders=True)
+    assert len(test.rows) == 3 and not test.rows[:, 3].any()
+
+
 def test_photos_sr4_test_split_is_the_held_out_photographs():
     low, high = kerasgan.data.load_numpy("photos-sr4", split="test")
     assert low.shape == (3, 75, 112, 3) and high.shape == (3, 300, 448, 3)
