@@ -51,6 +51,10 @@ CHANGES = {
     "clip-0.1": {"options": {"clip_value": 0.1}},
     "critic-bn": {"options": {"critic_batch_norm": True}},
     "gp-1": {"techniques": {"penalty_weight": 1.0}},
+    # Pairs of the best single changes (each variant's two best rows).
+    "critic-64-clip-0.05": {"options": {"d_filters": 64, "clip_value": 0.05}},
+    "critic-64-adam-2e-4": {"g_lr": 2e-4, "d_lr": 2e-4, "beta1": 0.5,
+                            "options": {"d_filters": 64}},
 }
 DESCRIPTIONS = {
     "zoo": "none (the zoo recipe at the row's commit)",
@@ -61,7 +65,17 @@ DESCRIPTIONS = {
     "clip-0.1": "c = 0.1",
     "critic-bn": "batch norm in the critic (the paper's DCGAN critic)",
     "gp-1": "penalty weight λ = 1 (the paper's is 10)",
+    "critic-64-clip-0.05": "critic of 64 filters and c = 0.05",
+    "critic-64-adam-2e-4": "critic of 64 filters and Adam 2e-4, β1 0.5",
 }
+#: The docs page's marked section each row's table goes into: the pairs have their
+#: own, so that a machine holding only them (runs/ is not in git) can write them.
+SECTIONS = {"critic-64-clip-0.05": "recipe-search-pairs",
+            "critic-64-adam-2e-4": "recipe-search-pairs"}
+
+
+def section(change):
+    return SECTIONS.get(change, "recipe-search")
 
 
 #: Arguments only one variant has: WGAN clips its critic (and has the batch-norm
