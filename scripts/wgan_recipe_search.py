@@ -24,6 +24,7 @@ row into the variant's docs page (marked section "recipe-search").
 
 import argparse
 import json
+import re
 import time
 
 import keras
@@ -180,26 +181,48 @@ def main():
         row = search_row(args.recipe, change, args.epochs)
         print(json.dumps(row), flush=True)
     rows = kept_rows(args.recipe)
-    lines = table(args.recipe, rows)
-    print("\n".join(lines))
-    if args.write_doc and not rows:
-        # The rows live in runs/ (not in git): on a fresh checkout writing would
-        # replace the page's measured table by an empty one.
-        parser.error(f"no rows of {args.recipe} are kept in {results_folder(args.recipe)}; "
-                     "run some before --write-doc (the page's table is left as it is)")
+    tables = {name: table(args.recipe, [r for r in rows if section(r["change"]) == name])
+              for name in dict.fromkeys(section(r["change"]) for r in rows)}
+    for lines in tables.values():
+        print("\n".join(lines))
     if args.write_doc:
-        text = "\n".join(lines) + (
-            f"\n\nEach row: `{args.recipe}` with one change, trained for the epochs shown "
-            f"(937 generator steps each, every critic step on its own batch; one seed, "
-            f"one CPU core), scored on {NUM_SAMPLES:,} EMA samples (seed 1) against the "
-            f"test split by the domain classifier. Measured by `KERAS_BACKEND=<backend> "
-            f"python scripts/wgan_recipe_search.py --recipe {args.recipe} --epochs N "
-            f"CHANGE` at the commit shown."
-        )
-        page = ROOT / registry.get(RECIPES[args.recipe]["variant"]).doc
-        replace_marked_section(page, "recipe-search", text)
-        print(f"wrote {page}")
+        write_doc(parser, args.recipe, rows, tables)
 
+
+def write_doc(parser, name, rows, tables):
+    """Writes each kept section's table into the variant's page, or refuses, leaving
+    the page as it is, when the page lists a row that is not kept: rows live in runs/
+    (not in git), and a fresh checkout would otherwise drop measured rows."""
+    if not rows:
+        parser.error(f"no rows of {name} are kept in {results_folder(name)}; "
+                     "run some before --write-doc (the page's table is left as it is)")
+    page = ROOT / registry.get(RECIPES[name]["variant"]).doc
+    kept = {(DESCRIPTIONS[r["change"]], str(r["epochs"])) for r in rows}
+    dropped = sorted(set().union(*(page_rows(page, s) for s in tables)) - kept)
+    if dropped:
+        parser.error(f"{page} lists rows that are not kept in {results_folder(name)}: "
+                     f"{dropped}; run them again (or restore their JSON) before "
+                     "--write-doc (the page is left as it is)")
+    footer = (
+        f"\n\nEach row: `{name}` with the change shown, trained for the epochs shown "
+        f"(937 generator steps each, every critic step on its own batch; one seed, "
+        f"one CPU core), scored on {NUM_SAMPLES:,} EMA samples (seed 1) against the "
+        f"test split by the domain classifier. Measured by `KERAS_BACKEND=<backend> "
+        f"python scripts/wgan_recipe_search.py --recipe {name} --epochs N "
+        f"CHANGE` at the commit shown."
+    )
+    for marker, lines in tables.items():
+        replace_marked_section(page, marker, "\n".join(lines) + footer)
+    print(f"wrote {page}")
+
+
+def page_rows(page, marker):
+    """`(change description, epochs)` of each row of the page's `marker` table."""
+    found = re.search(rf"<!-- {marker}:start -->\n(.*?)<!-- {marker}:end -->",
+                      page.read_text(), re.S)
+    cells = [line.split("|")[1:3] for line in (found.group(1) if found else "").splitlines()
+             if line.startswith("| ")]
+    return {(c[0].strip(), c[1].strip()) for c in cells if len(c) == 2 and c[1].strip().isdigit()}
 
 if __name__ == "__main__":
     main()

@@ -106,3 +106,60 @@ def test_write_doc_refuses_to_replace_the_page_s_table_with_no_kept_rows(tmp_pat
         search.main()
     assert "no rows of wgan_fashion_mnist are kept" in capsys.readouterr().err
     assert page.read_text() == original
+
+
+def test_pair_rows_set_both_changes_and_have_their_own_section():
+    search = load_script("wgan_recipe_search")
+    name = "wgan_fashion_mnist"
+    pair = search.changed_recipe(name, search.CHANGES["critic-64-clip-0.05"], 3)
+    assert pair["options"] == {**search.RECIPES[name]["options"], "d_filters": 64,
+                               "clip_value": 0.05}
+    assert not search.applies("critic-64-clip-0.05", "wgan_gp")
+    gp = search.changed_recipe("wgan_gp_fashion_mnist", search.CHANGES["critic-64-adam-2e-4"], 3)
+    assert (gp["g_lr"], gp["d_lr"], gp["beta1"], gp["options"]["d_filters"]) == (
+        2e-4, 2e-4, 0.5, 64)
+    assert search.section("critic-64-clip-0.05") == "recipe-search-pairs"
+    assert search.section("critic-64-adam-2e-4") == "recipe-search-pairs"
+    assert search.section("clip-0.05") == "recipe-search"
+
+
+def kept_page(tmp_path, monkeypatch, changes):
+    """A search whose runs/ keeps `changes` (3 epochs) and a page with both sections."""
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "ROOT", tmp_path)
+    monkeypatch.setattr(search, "search_row", lambda *a: pytest.fail("trained"))
+    folder = tmp_path / "runs" / "wgan_recipe_search" / "wgan_fashion_mnist"
+    folder.mkdir(parents=True)
+    for change in changes:
+        row = dict(change=change, epochs=3, fid=13.5, kid=0.17, kl_to_uniform=0.27,
+                   minutes=12.4, backend="tensorflow", commit="abc")
+        (folder / f"{change}-3ep.json").write_text(json.dumps(row))
+    page = tmp_path / "docs" / "variants" / "wgan.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "<!-- recipe-search:start -->\n| change to `wgan_fashion_mnist` | epochs |\n"
+        "|---|---|\n| c = 0.05 | 3 | 13.48 |\n| c = 0.1 | 3 | 14.14 |\n"
+        "<!-- recipe-search:end -->\n"
+        "<!-- recipe-search-pairs:start -->\n<!-- recipe-search-pairs:end -->\n"
+    )
+    monkeypatch.setattr("sys.argv", ["wgan_recipe_search.py", "--table-only", "--write-doc"])
+    return search, page
+
+
+def test_write_doc_refuses_to_drop_a_row_the_page_lists(tmp_path, monkeypatch, capsys):
+    search, page = kept_page(tmp_path, monkeypatch, ["clip-0.05"])
+    original = page.read_text()
+    with pytest.raises(SystemExit):
+        search.main()
+    assert "[('c = 0.1', '3')]" in capsys.readouterr().err
+    assert page.read_text() == original
+
+
+def test_write_doc_with_only_pairs_kept_writes_their_section_alone(tmp_path, monkeypatch):
+    search, page = kept_page(tmp_path, monkeypatch, ["critic-64-clip-0.05"])
+    before = page.read_text().split("<!-- recipe-search-pairs:start -->")[0]
+    search.main()
+    text = page.read_text()
+    assert text.split("<!-- recipe-search-pairs:start -->")[0] == before
+    pairs = text.split("<!-- recipe-search-pairs:start -->")[1]
+    assert "| critic of 64 filters and c = 0.05 | 3 | 13.50 |" in pairs
