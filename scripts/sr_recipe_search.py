@@ -16,6 +16,7 @@ at a time; the table of every kept result goes into docs/variants/srgan.md.
 import argparse
 import json
 import pathlib
+import re
 import time
 
 import keras
@@ -193,6 +194,30 @@ def run(label, steps, lr):
     print(result, flush=True)
 
 
+def row_label(recipes, label):
+    """A recipe's label as its table row shows it."""
+    if recipes is RECIPES and label in RANDOM_START:
+        return f"{label} (random start)"
+    return label
+
+
+def kept_labels(marker):
+    """Row labels of `marker`'s recipes whose result runs/ keeps."""
+    recipes = TABLES[marker]
+    return {row_label(recipes, label) for label in recipes
+            if (RESULTS / f"{slug(label)}.json").exists()}
+
+
+def page_labels(marker):
+    """Row labels of the page's `marker` table."""
+    found = re.search(rf"<!-- {marker}:start -->\n(.*?)<!-- {marker}:end -->",
+                      DOC.read_text(), re.S)
+    cells = [line.split("|")[1:3] for line in (found.group(1) if found else "").splitlines()
+             if line.startswith("| ")]
+    return {c[0].strip() for c in cells
+            if len(c) == 2 and c[1].strip().replace(",", "").isdigit()}
+
+
 def table(marker):
     recipes = TABLES[marker]
     kind = "recipe (cumulative)" if marker in CUMULATIVE else "recipe"
@@ -205,8 +230,7 @@ def table(marker):
             continue
         r = json.loads(path.read_text())
         gain = r["PSNR (dB)"] - r["bicubic PSNR (dB)"]
-        label = f"{label} (random start)" if (
-            recipes is RECIPES and label in RANDOM_START) else label
+        label = row_label(recipes, label)
         rows.append(f"| {label} | {r['steps']:,} | {r['PSNR (dB)']:.2f} | {gain:+.2f} | "
                     f"{r['SSIM']:.4f} | {r['sharpness']:.3f} | {r['minutes']:.1f} | "
                     f"`{r['commit']}` |")
@@ -239,11 +263,19 @@ def main():
     if not args.table_only:
         for label in chosen:
             run(label, args.steps, args.lr)
-    for marker in TABLES:
-        text = table(marker)
-        if text is not None:
-            replace_marked_section(DOC, marker, text)
-            print(text)
+    texts = {marker: table(marker) for marker in TABLES}
+    texts = {marker: text for marker, text in texts.items() if text is not None}
+    # runs/ is not in git: a checkout that keeps some of a table's rows would drop
+    # the others, measured rows, from the page. Refuse before writing anything.
+    dropped = {marker: sorted(page_labels(marker) - kept_labels(marker))
+               for marker in texts}
+    dropped = {marker: labels for marker, labels in dropped.items() if labels}
+    if dropped:
+        parser.error(f"{DOC} lists rows that are not kept in {RESULTS}: {dropped}; run "
+                     "them again (or restore their JSON) first (the page is left as it is)")
+    for marker, text in texts.items():
+        replace_marked_section(DOC, marker, text)
+        print(text)
 
 
 if __name__ == "__main__":
