@@ -16,7 +16,6 @@ at a time; the table of every kept result goes into docs/variants/srgan.md.
 import argparse
 import json
 import pathlib
-import re
 import time
 
 import keras
@@ -25,6 +24,7 @@ import kerasgan
 from kerasgan.data import pipeline
 from kerasgan.data import registry
 from kerasgan.data import super_resolution
+from kerasgan.utils.files import marked_table_rows
 from kerasgan.utils.files import replace_marked_section
 from sr_table import scores
 from train import git
@@ -210,12 +210,7 @@ def kept_labels(marker):
 
 def page_labels(marker):
     """Row labels of the page's `marker` table."""
-    found = re.search(rf"<!-- {marker}:start -->\n(.*?)<!-- {marker}:end -->",
-                      DOC.read_text(), re.S)
-    cells = [line.split("|")[1:3] for line in (found.group(1) if found else "").splitlines()
-             if line.startswith("| ")]
-    return {c[0].strip() for c in cells
-            if len(c) == 2 and c[1].strip().replace(",", "").isdigit()}
+    return {cells[0] for cells in marked_table_rows(DOC, marker)}
 
 
 def table(marker):

@@ -24,7 +24,6 @@ row into the variant's docs page (marked section "recipe-search").
 
 import argparse
 import json
-import re
 import time
 
 import keras
@@ -32,6 +31,7 @@ import keras
 from kerasgan import training
 from kerasgan.metrics import evaluation
 from kerasgan.models import registry
+from kerasgan.utils.files import marked_table_rows
 from kerasgan.utils.files import replace_marked_section
 from kerasgan.utils.files import write_json
 from evaluate import evaluate
@@ -218,11 +218,7 @@ def write_doc(parser, name, rows, tables):
 
 def page_rows(page, marker):
     """`(change description, epochs)` of each row of the page's `marker` table."""
-    found = re.search(rf"<!-- {marker}:start -->\n(.*?)<!-- {marker}:end -->",
-                      page.read_text(), re.S)
-    cells = [line.split("|")[1:3] for line in (found.group(1) if found else "").splitlines()
-             if line.startswith("| ")]
-    return {(c[0].strip(), c[1].strip()) for c in cells if len(c) == 2 and c[1].strip().isdigit()}
+    return {(cells[0], cells[1]) for cells in marked_table_rows(page, marker)}
 
 if __name__ == "__main__":
     main()

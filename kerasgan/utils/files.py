@@ -91,13 +91,29 @@ def write_json(path, value):
     return path
 
 
+def _marked(name):
+    return re.compile(rf"(<!-- {name}:start -->\n)(.*?)(<!-- {name}:end -->)", re.S)
+
+
 def replace_marked_section(path, name, text):
     """Replaces, atomically, the text between `<!-- name:start -->` and
     `<!-- name:end -->` lines of a file (generated parts of the docs)."""
     content = pathlib.Path(path).read_text()
-    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+    pattern = _marked(name)
     if not pattern.search(content):
         raise ValueError(f"{path} has no '{name}' markers.")
-    content = pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(2), content)
+    content = pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(3), content)
     with atomic_path(path) as tmp:
         pathlib.Path(tmp).write_text(content)
+
+
+def marked_table_rows(path, name):
+    """The cells (stripped) of each body row of the Markdown table between a file's
+    `name` markers: header and separator rows left out; [] without the markers."""
+    found = _marked(name).search(pathlib.Path(path).read_text())
+    lines = [line for line in (found.group(2) if found else "").splitlines()
+             if line.startswith("|")]
+    separator = [set(line.strip()) <= set("|-: ") for line in lines]
+    header = separator[1:] + [False]  # the line above a separator
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line, sep, head in zip(lines, separator, header) if not (sep or head)]
