@@ -380,7 +380,7 @@ def train_variant(
             callbacks=run_callbacks,
         )
     seconds = time.perf_counter() - start
-    write_final_files(gan, out, arguments, steps, seconds)
+    write_final_files(gan, out, arguments, steps, seconds, finished, backup.earlier_seconds)
     # Only now: until the final files exist, the backup is the run.
     shutil.rmtree(out / "backup", ignore_errors=True)
     return gan, history
@@ -400,8 +400,15 @@ def _fit_in_stages(gan, ds, epochs, steps, verbose, callbacks, backup, resume):
     )
 
 
-def write_final_files(gan, out, arguments, steps, seconds):
-    """Writes `model.keras`, `run.json` and `preset/` of a finished run."""
+def write_final_files(gan, out, arguments, steps, seconds, resumed_from=0,
+                      earlier_seconds=0.0):
+    """Writes `model.keras`, `run.json` and `preset/` of a finished run.
+
+    `seconds` is this process's training; a run resumed at epoch `resumed_from`
+    adds the `earlier_seconds` of the epochs it restored (`RunBackup`'s clock).
+    When those are unknown (a backup older than the clock), `train_seconds` is
+    this process's alone and `train_seconds_from_epoch` says so.
+    """
     with atomic_path(out / "model.keras") as tmp:
         gan.save(tmp)
     # From history.csv: a resumed run's fit() may have run no epoch at all.
@@ -420,9 +427,13 @@ def write_final_files(gan, out, arguments, steps, seconds):
         ema_decay=gan.ema_decay,
         seed=arguments["seed"],
         backend=keras.backend.backend(),
-        train_seconds=round(seconds, 1),
+        train_seconds=round(seconds + (earlier_seconds or 0.0), 1),
         final=final,
     )
+    if resumed_from:
+        run["resumed_from_epoch"] = resumed_from
+    if earlier_seconds is None:
+        run["train_seconds_from_epoch"] = resumed_from
     write_json(out / "run.json", run)
     gan.save_to_preset(out / "preset", {"dataset": arguments["dataset"]})
 

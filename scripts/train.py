@@ -7,6 +7,11 @@ uncommitted changes to kerasgan/, scripts/ or the build files), then measured by
     KERAS_BACKEND=tensorflow python scripts/train.py dcgan_fashion_mnist
     KERAS_BACKEND=tensorflow python scripts/evaluate.py --zoo dcgan_fashion_mnist
 
+A run killed on the way (a session that ends, a machine that is taken back) goes on
+from its last finished epoch with `--resume`, at the commit that started it, and ends
+with the weights of an uninterrupted run; its card gives the minutes of all its
+epochs and says where it was resumed.
+
 The run folder (runs/zoo/<name>: grids per epoch, loss plot, history) is kept; the
 entry gets the preset (config.json, model.weights.h5 with G, D and EMA G,
 metadata.json with the sha256 of every file and a reference slice of the samples),
@@ -14,6 +19,7 @@ samples.png and its card, README.md.
 """
 
 import argparse
+import json
 import os
 import pathlib
 import platform
@@ -32,6 +38,7 @@ from kerasgan.utils.images import centre_crop
 from kerasgan.utils.images import save_samples
 from kerasgan.zoo import card
 from kerasgan.zoo import preset as preset_lib
+from kerasgan.utils.files import write_json
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Paths whose uncommitted changes would make an entry unreproducible.
@@ -131,6 +138,12 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
             "batch_size": run["batch_size"],
             "seconds": run["train_seconds"],
             **{
+                new: run[old]
+                for old, new in (("resumed_from_epoch", "resumed_from_epoch"),
+                                 ("train_seconds_from_epoch", "seconds_from_epoch"))
+                if old in run  # a run resumed after a kill (--resume)
+            },
+            **{
                 key: run[key]
                 for key in ("loss", "gradient_penalty", "n_critic")
                 if key in run  # latent GANs; translators' losses are in config.json
@@ -145,6 +158,41 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
     preset_lib.save_preset(gan, entry, metadata, extra_files=["samples.png"])
     card.write_card(entry)
     return entry
+
+
+def source_record(run_dir):
+    """Where a zoo run records the commit that started it: in its backup, which
+    lives exactly as long as there is a run to resume (removed with it at the end,
+    and by --overwrite)."""
+    return run_dir / "backup" / "zoo_source.json"
+
+
+class RecordSource(keras.callbacks.Callback):
+    """Records the commit that trains a zoo run, for `--resume` to check."""
+
+    def __init__(self, run_dir, commit):
+        super().__init__()
+        self.path = source_record(run_dir)
+        self.commit = commit
+
+    def on_train_begin(self, logs=None):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(self.path, {"commit": self.commit})
+
+
+def check_resumable_source(run_dir, commit):
+    """Refuses, before any training, to resume a zoo run at another commit than the
+    one that started it: its entry must record the one commit that made it."""
+    path = source_record(run_dir)
+    if not path.exists():
+        sys.exit(f"Cannot resume {run_dir}: it has no {path.name} in its backup (no "
+                 "run to resume, or one started before --resume existed). Train it "
+                 "again with --overwrite.")
+    started = json.loads(path.read_text())["commit"]
+    if started != commit:
+        sys.exit(f"Cannot resume {run_dir}: it was started at commit {started[:10]}, "
+                 f"this checkout is {commit[:10]}. Check out {started[:10]} to resume "
+                 "it, or train it again with --overwrite.")
 
 
 #: Samples (and test images) of `--track-fid`'s FID.
@@ -174,6 +222,11 @@ def main(argv=None):
         "--overwrite", action="store_true", help="replace an earlier run in the run folder"
     )
     parser.add_argument(
+        "--resume", action="store_true",
+        help="continue a killed run in the run folder from its last finished epoch, at "
+        "the commit that started it; it ends with the weights of an uninterrupted run",
+    )
+    parser.add_argument(
         "--track-fid", type=int, metavar="EVERY",
         help="also measure the FID of the samples against the test split every EVERY "
         "epochs (by the dataset's domain classifier, else Inception; 10,000 vs 10,000), "
@@ -188,15 +241,23 @@ def main(argv=None):
             f"Uncommitted changes in {', '.join(CODE_PATHS)}: commit them first so the "
             "entry records the code that made it (or pass --allow-dirty)."
         )
+    if args.resume and args.overwrite:
+        parser.error("pass --resume or --overwrite, not both")
+    if args.resume and dirty:
+        parser.error("--resume needs committed code: with uncommitted changes it "
+                     "cannot check that the code is the code that started the run")
     recipe = RECIPES[args.name]
     run_dir = pathlib.Path(args.out or ROOT / "runs" / "zoo" / args.name)
+    if args.resume:
+        check_resumable_source(run_dir, commit)
     print(
         f"kerasgan {kerasgan.__version__}, backend {keras.backend.backend()}, "
         f"{hardware()}, commit {commit[:10]}{' (dirty)' if dirty else ''}"
     )
     gan, _ = training.train_variant(
-        out=run_dir, verbose=args.verbose, overwrite=args.overwrite,
-        callbacks=tracking(recipe, args.track_fid), **recipe
+        out=run_dir, verbose=args.verbose, overwrite=args.overwrite, resume=args.resume,
+        callbacks=[*tracking(recipe, args.track_fid), RecordSource(run_dir, commit)],
+        **recipe
     )
     run = preset_lib.read_json(run_dir / "run.json")
     entry = publish(args.name, gan, run, recipe, commit, dirty, run_dir)

@@ -215,6 +215,36 @@ def test_a_kill_after_the_last_epoch_loses_nothing(tmp_path, straight_run):
     assert set(run["final"]) >= {"d_loss", "g_loss"}  # from history.csv
 
 
+def test_a_resumed_run_reports_the_seconds_of_every_epoch(tmp_path, straight_run):
+    out = tmp_path / "run"
+    _killed_run(out, "2")
+    # The clock holds the killed process's seconds at the end of each finished epoch.
+    clock = json.loads((out / "backup" / "clock.json").read_text())
+    assert set(clock) == {"1", "2"} and 0 < clock["1"] < clock["2"]
+    training.train_variant(out=out, resume=True, **TOY)
+    _assert_same_state(out, straight_run)
+    run = json.loads((out / "run.json").read_text())
+    assert run["resumed_from_epoch"] == 2 and "train_seconds_from_epoch" not in run
+    # The earlier process's 2 epochs plus this one's third, not the third alone.
+    assert run["train_seconds"] > clock["2"]
+
+
+def test_a_backup_without_a_clock_says_its_seconds_are_the_last_process_s(tmp_path):
+    out = tmp_path / "run"
+    _killed_run(out, "2")
+    (out / "backup" / "clock.json").unlink()  # a backup from before the clock
+    training.train_variant(out=out, resume=True, **TOY)
+    run = json.loads((out / "run.json").read_text())
+    assert run["resumed_from_epoch"] == 2 and run["train_seconds_from_epoch"] == 2
+
+
+def test_an_uninterrupted_run_says_nothing_of_resuming(tmp_path):
+    training.train_variant(out=tmp_path, **TOY)
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["train_seconds"] > 0
+    assert "resumed_from_epoch" not in run and "train_seconds_from_epoch" not in run
+
+
 def test_a_truncated_checkpoint_falls_back_to_the_previous_one(tmp_path, straight_run):
     out = tmp_path / "run"
     _killed_run(out, "2")
@@ -251,3 +281,80 @@ def test_metadata_of_another_epoch_than_the_weights_is_refused(tmp_path):
     resumed.set_model(restored)
     with pytest.raises(BackupError, match=r"at step 2 but .*training_metadata\.json"):
         resumed.restore()
+
+
+# ------------------------------------------- scripts/train.py --resume (zoo runs)
+@pytest.fixture
+def train_script(monkeypatch):
+    script = load_script("train")
+    monkeypatch.setattr(script, "source_state", lambda: ("c" * 40, False))
+    return script
+
+
+def _resume(script, monkeypatch, out, *extra):
+    monkeypatch.setattr("sys.argv", ["train.py", "dcgan_fashion_mnist", "--out", str(out),
+                                      "--resume", *extra])
+    return script.main()
+
+
+@pytest.mark.parametrize("recorded, message", [
+    (None, "no zoo_source.json"),
+    ("d" * 40, "started at commit dddddddddd, this checkout is cccccccccc"),
+])
+def test_a_zoo_run_resumes_only_at_the_commit_that_started_it(
+    tmp_path, monkeypatch, train_script, recorded, message
+):
+    monkeypatch.setattr(training, "train_variant", lambda **k: pytest.fail("trained"))
+    if recorded:
+        train_script.source_record(tmp_path).parent.mkdir(parents=True)
+        train_script.source_record(tmp_path).write_text(json.dumps({"commit": recorded}))
+    with pytest.raises(SystemExit, match=message):
+        _resume(train_script, monkeypatch, tmp_path)
+
+
+def test_a_zoo_run_at_its_own_commit_is_resumed(tmp_path, monkeypatch, train_script):
+    class Trained(Exception):
+        pass
+
+    def train_variant(**arguments):
+        raise Trained(arguments)
+
+    monkeypatch.setattr(training, "train_variant", train_variant)
+    train_script.source_record(tmp_path).parent.mkdir(parents=True)
+    train_script.source_record(tmp_path).write_text(json.dumps({"commit": "c" * 40}))
+    with pytest.raises(Trained) as called:
+        _resume(train_script, monkeypatch, tmp_path)
+    arguments = called.value.args[0]
+    assert arguments["resume"] is True and arguments["overwrite"] is False
+    assert any(isinstance(c, train_script.RecordSource) for c in arguments["callbacks"])
+
+
+def test_resume_and_overwrite_together_are_refused(tmp_path, monkeypatch, train_script, capsys):
+    monkeypatch.setattr(training, "train_variant", lambda **k: pytest.fail("trained"))
+    with pytest.raises(SystemExit):
+        _resume(train_script, monkeypatch, tmp_path, "--overwrite")
+    assert "not both" in capsys.readouterr().err
+
+
+def test_the_commit_record_lives_as_long_as_the_backup(tmp_path, train_script):
+    # Written when training begins; removed with the backup once the run is done.
+    record = train_script.RecordSource(tmp_path, "e" * 40)
+    seen = []
+
+    class Look(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(json.loads(train_script.source_record(tmp_path).read_text()))
+
+    training.train_variant(out=tmp_path, callbacks=[record, Look()], **TOY)
+    assert seen == [{"commit": "e" * 40}] * TOY["epochs"]
+    assert not (tmp_path / "backup").exists()
+
+
+def test_the_card_says_where_a_run_was_resumed():
+    from kerasgan.zoo.card import _training_time
+
+    assert _training_time({"seconds": 600}) == "10.0 min"
+    assert _training_time({"seconds": 600, "resumed_from_epoch": 2}) == (
+        "10.0 min (resumed after epoch 2)")
+    assert _training_time({"seconds": 60, "resumed_from_epoch": 2, "seconds_from_epoch": 2}) == (
+        "1.0 min (epochs after 2 only: resumed there)")

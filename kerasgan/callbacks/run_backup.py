@@ -4,11 +4,13 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import warnings
 
 import keras
 
 from kerasgan.engine.validation import logs_are_finite
+from kerasgan.utils.files import write_json
 
 
 class BackupError(RuntimeError):
@@ -27,6 +29,10 @@ class RunBackup(keras.callbacks.BackupAndRestore):
       another epoch than the weights would silently skip or repeat epochs.
     - `restore()` runs before `fit()` so that the caller knows the epoch to resume
       from (e.g. to skip that many epochs of data); `fit()` then starts there.
+    - A clock (`clock.json`): the run's training seconds at the end of each
+      finished epoch, written before that epoch's checkpoint, so that a resumed
+      run knows the seconds of the epochs it restored (`earlier_seconds`) and can
+      report its whole training time, not the last process's.
 
     Args:
         backup_dir: the backup folder.
@@ -41,6 +47,11 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self.steps_per_epoch = int(steps_per_epoch)
         self.hint = hint
         self.restored_epoch = None
+        #: Training seconds of the restored epochs: 0 for a new run, None when the
+        #: backup has no clock entry for them (a backup older than the clock).
+        self.earlier_seconds = None
+        self._clock_path = os.path.join(self.backup_dir, "clock.json")
+        self._started = None
 
     def checkpoints(self):
         """`[(weights, metadata)]`, newest first."""
@@ -80,6 +91,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                     stacklevel=2,
                 )
             self.restored_epoch = epoch
+            self.earlier_seconds = self._clock().get(str(epoch))
             return epoch
         if problems:
             raise BackupError(
@@ -88,17 +100,34 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 + f". {self.hint}".rstrip()
             )
         self.restored_epoch = 0
+        self.earlier_seconds = 0.0
         return 0
 
     def on_train_begin(self, logs=None):
         epoch = self.restore() if self.restored_epoch is None else self.restored_epoch
+        self._started = time.perf_counter()
         if epoch:
             self.model._initial_epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
         if logs_are_finite(logs):
+            self._record_clock(epoch + 1)
             super().on_epoch_end(epoch, logs)
         # else: training turned NaN/inf; the checkpoints keep the last good epoch.
+
+    def _clock(self):
+        try:
+            with open(self._clock_path) as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return {}
+
+    def _record_clock(self, finished_epochs):
+        if self.earlier_seconds is None:
+            return  # the restored epochs' seconds are unknown: so are the run's
+        seconds = self.earlier_seconds + time.perf_counter() - self._started
+        os.makedirs(self.backup_dir, exist_ok=True)
+        write_json(self._clock_path, {**self._clock(), str(finished_epochs): round(seconds, 3)})
 
     def _build_optimizer(self):
         optimizer = self.model.optimizer

@@ -242,6 +242,18 @@ def measured_warnings(metrics, dataset=None):
     return warnings
 
 
+def _training_time(training):
+    """Minutes of training; a resumed run says where it resumed, and when the
+    earlier epochs' seconds are unknown, that the minutes are the last part's."""
+    if "seconds" not in training:
+        return None
+    text = f"{training['seconds'] / 60:.1f} min"
+    resumed = training.get("resumed_from_epoch")
+    if "seconds_from_epoch" in training:
+        return f"{text} (epochs after {training['seconds_from_epoch']} only: resumed there)"
+    return f"{text} (resumed after epoch {resumed})" if resumed else text
+
+
 def _training_rows(metadata):
     training = metadata.get("training", {})
     rows = ["| | |", "|---|---|"]
@@ -249,10 +261,7 @@ def _training_rows(metadata):
         ("dataset", metadata.get("dataset")),
         ("steps", training.get("steps")),
         ("batch size", training.get("batch_size")),
-        (
-            "training time",
-            f"{training['seconds'] / 60:.1f} min" if "seconds" in training else None,
-        ),
+        ("training time", _training_time(training)),
         ("backend", metadata.get("backend")),
         ("hardware", metadata.get("hardware")),
         ("commit", metadata.get("commit")),
