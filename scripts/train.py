@@ -19,7 +19,6 @@ samples.png and its card, README.md.
 """
 
 import argparse
-import json
 import os
 import pathlib
 import platform
@@ -137,12 +136,11 @@ def publish(name, gan, run, recipe, commit, dirty, run_dir):
             "epochs": run["epochs"],
             "batch_size": run["batch_size"],
             "seconds": run["train_seconds"],
-            **{
-                new: run[old]
-                for old, new in (("resumed_from_epoch", "resumed_from_epoch"),
-                                 ("train_seconds_from_epoch", "seconds_from_epoch"))
-                if old in run  # a run resumed after a kill (--resume)
-            },
+            # A run resumed after a kill (--resume): where, and whether its earlier
+            # epochs' seconds are known (see kerasgan.training.write_final_files).
+            **{key: run[key] for key in ("resumed_from_epoch",) if key in run},
+            **({"seconds_from_epoch": run["train_seconds_from_epoch"]}
+               if "train_seconds_from_epoch" in run else {}),
             **{
                 key: run[key]
                 for key in ("loss", "gradient_penalty", "n_critic")
@@ -188,7 +186,7 @@ def check_resumable_source(run_dir, commit):
         sys.exit(f"Cannot resume {run_dir}: it has no {path.name} in its backup (no "
                  "run to resume, or one started before --resume existed). Train it "
                  "again with --overwrite.")
-    started = json.loads(path.read_text())["commit"]
+    started = preset_lib.read_json(path)["commit"]
     if started != commit:
         sys.exit(f"Cannot resume {run_dir}: it was started at commit {started[:10]}, "
                  f"this checkout is {commit[:10]}. Check out {started[:10]} to resume "

@@ -248,9 +248,9 @@ def _training_time(training):
     if "seconds" not in training:
         return None
     text = f"{training['seconds'] / 60:.1f} min"
-    resumed = training.get("resumed_from_epoch")
     if "seconds_from_epoch" in training:
         return f"{text} (epochs after {training['seconds_from_epoch']} only: resumed there)"
+    resumed = training.get("resumed_from_epoch")
     return f"{text} (resumed after epoch {resumed})" if resumed else text
 
 
