@@ -193,6 +193,9 @@ def training_data(arguments, seed, batch_size=BATCH, patch_size=None):
 def run(label, steps, lr):
     low_res, high_res = kerasgan.data.load_numpy(DATASET, split="test")
     scale = high_res.shape[1] // low_res.shape[1]
+    # The commit that trains the row, read before training: one made during a run
+    # must not be recorded as the row's.
+    commit = git("rev-parse", "--short=10", "HEAD")
     start = time.perf_counter()
     model = train(ALL_RECIPES[label], steps, lr)
     minutes = (time.perf_counter() - start) / 60
@@ -200,7 +203,7 @@ def run(label, steps, lr):
         "recipe": label, "steps": ALL_RECIPES[label].get("steps", steps),
         "lr": ALL_RECIPES[label].get("lr", lr),
         "minutes": minutes,
-        "commit": git("rev-parse", "--short=10", "HEAD"),
+        "commit": commit,
         "backend": keras.backend.backend(),
         **scores(model.upscale(low_res), high_res, scale),
         "bicubic PSNR (dB)": scores(kerasgan.metrics.bicubic_upscale(low_res, scale),

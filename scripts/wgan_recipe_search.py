@@ -109,6 +109,8 @@ def search_row(name, change, epochs):
     recipe = changed_recipe(name, CHANGES[change], epochs)
     folder = results_folder(name)
     out = folder / f"{change}-{epochs}ep"
+    # Read before training: a commit made during the run is not the row's.
+    commit = git("rev-parse", "--short=10", "HEAD")
     start = time.perf_counter()
     gan, _ = training.train_variant(out=out, verbose=2, every=epochs, overwrite=True,
                                     **recipe)
@@ -126,7 +128,7 @@ def search_row(name, change, epochs):
         "kl_to_uniform": scores["kl_to_uniform"],
         "minutes": minutes,
         "backend": keras.backend.backend(),
-        "commit": git("rev-parse", "--short=10", "HEAD"),
+        "commit": commit,
     }
     write_json(folder / f"{change}-{epochs}ep.json", row)
     return row

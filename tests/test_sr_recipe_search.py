@@ -60,3 +60,26 @@ def test_table_only_writes_a_table_whose_rows_are_all_kept(search_in):
     search_in.main()
     text = search_in.DOC.read_text()
     assert "| row a | 800 | 30.61 | +1.51 |" in text and "30.40" not in text
+
+
+def test_a_row_records_the_commit_it_started_at_not_one_made_during_training(tmp_path,
+                                                                             monkeypatch):
+    search = load_script("sr_recipe_search")
+    monkeypatch.setattr(search, "RESULTS", tmp_path / "runs")
+    head = {"now": "startcommit"}  # HEAD, which a commit during training moves
+    monkeypatch.setattr(search, "git", lambda *args: head["now"])
+
+    def commit_during_training(*args, **kwargs):
+        head["now"] = "madeduringtherun"
+
+    class Bicubic:  # stands in for the trained model: upscales as bicubic does
+        upscale = staticmethod(lambda x: search.kerasgan.metrics.bicubic_upscale(x, 4))
+
+    monkeypatch.setattr(search, "train",
+                        lambda *a: commit_during_training() or Bicubic())
+    label = "the zoo's recipe, 5,000 steps"
+    search.run(label, 800, 1e-3)
+    row = json.loads((tmp_path / "runs" / f"{search.slug(label)}.json").read_text())
+    assert row["commit"] == "startcommit"
+    assert row["steps"] == 5000  # the recipe's own steps, not --steps
+    assert row["PSNR (dB)"] == pytest.approx(row["bicubic PSNR (dB)"])

@@ -1,5 +1,6 @@
 """scripts/wgan_recipe_search.py: the recipe each row trains and the table it writes."""
 
+import collections
 import json
 
 import pytest
@@ -163,3 +164,24 @@ def test_write_doc_with_only_pairs_kept_writes_their_section_alone(tmp_path, mon
     assert text.split("<!-- recipe-search-pairs:start -->")[0] == before
     pairs = text.split("<!-- recipe-search-pairs:start -->")[1]
     assert "| critic of 64 filters and c = 0.05 | 3 | 13.50 |" in pairs
+
+
+def test_a_row_records_the_commit_it_started_at_not_one_made_during_training(tmp_path,
+                                                                             monkeypatch):
+    search = load_script("wgan_recipe_search")
+    monkeypatch.setattr(search, "ROOT", tmp_path)
+    head = {"now": "startcommit"}  # HEAD, which a commit during training moves
+    monkeypatch.setattr(search, "git", lambda *args: head["now"])
+
+    def commit_during_training(*args, **kwargs):
+        head["now"] = "madeduringtherun"
+    monkeypatch.setattr(search.training, "train_variant",
+                        lambda **kw: commit_during_training() or (object(), None))
+    monkeypatch.setattr(search.evaluation, "default_extractor", lambda dataset: None)
+    Result = collections.namedtuple("Result", "name value")
+    monkeypatch.setattr(search, "evaluate", lambda *a: [
+        Result("fid", 1.0), Result("kid", 0.1), Result("kl_to_uniform", 0.2)])
+    row = search.search_row("wgan_fashion_mnist", "clip-0.05", 1)
+    assert row["commit"] == "startcommit"
+    kept = tmp_path / "runs" / "wgan_recipe_search" / "wgan_fashion_mnist" / "clip-0.05-1ep.json"
+    assert json.loads(kept.read_text())["commit"] == "startcommit"
