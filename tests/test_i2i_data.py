@@ -281,6 +281,20 @@ def test_photos_sr4_scales_add_shrunk_photographs_to_the_train_split_only():
         super_resolution.photo_pairs("train", names=["astronaut"], scales=(1.5,))
 
 
+def test_photos_sr4_dataset_trains_on_every_data_lever_and_tests_on_the_same_photographs():
+    train = super_resolution.open_photos_dataset(photos_request("train"))
+    assert len(train.rows) == super_resolution.PHOTO_SPLIT_SIZES["train"] == 61_505 * 48
+    # 11 photographs at 3 sizes, each patch in 8 flips/turns × 6 channel orders.
+    assert len(np.unique(train.rows[:, 0])) == 11 * 3
+    np.testing.assert_array_equal(np.unique(train.rows[:, 3]), np.arange(48))
+    assert "grace_hopper" in super_resolution.DATASET_OPTIONS["train_photos"]
+    test = super_resolution.open_photos_dataset(photos_request("test"))
+    plain = super_resolution.open_photos_split(photos_request("test"))
+    np.testing.assert_array_equal(test.rows, plain.rows)
+    for ours, theirs in zip(test.to_batch(test.rows), plain.to_batch(plain.rows)):
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
+
+
 def photos_request(split):
     return kerasgan.data.registry.Request(split, None, None, False, None, None, None, None)
 
@@ -295,7 +309,7 @@ def dihedral(image, code):
 def test_photos_sr4_training_patches_come_in_8_aligned_flips_and_turns():
     split = super_resolution.open_photos_split(photos_request("train"))
     positions = len(split.rows) // 8
-    assert len(split.rows) == super_resolution.PHOTO_SPLIT_SIZES["train"]
+    assert len(split.rows) == 32_115 * 8  # the 10 photographs' patch positions
     # Every patch position occurs in each of the 8 transforms.
     codes = split.rows[:, 3].reshape(8, positions)
     assert (codes == np.arange(8)[:, None]).all()

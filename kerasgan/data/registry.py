@@ -201,19 +201,21 @@ _REGISTERED = {
             "photos-sr4",
             SUPER_RESOLUTION,
             dict(super_resolution.PHOTO_SPLIT_SIZES),
-            "train 16×16×3 → 64×64×3 patches in 8 flips/quarter turns; test "
+            "train 16×16×3 → 64×64×3 patches of each photograph at 1, 0.75 and 0.5 "
+            "size, in 8 flips/quarter turns × 6 channel orders; test "
             "75×112×3 → 300×448×3 crops (×4)",
             "none; batches are (low_res, high_res)",
-            "photographs in the scikit-image and scikit-learn wheels: train "
-            "astronaut, rocket, motorcycle, china, immunohistochemistry, and "
-            "grayscale as RGB camera, coins, brick, grass, gravel; test (held out) "
-            "chelsea, coffee, flower",
-            "per photograph: public domain (astronaut, rocket: NASA, SpaceX), CC0 "
+            "photographs in the scikit-image, scikit-learn and matplotlib wheels: "
+            "train astronaut, rocket, motorcycle, china, immunohistochemistry, "
+            "grace_hopper, and grayscale as RGB camera, coins, brick, grass, gravel; "
+            "test (held out) chelsea, coffee, flower",
+            "per photograph: public domain (astronaut, rocket: NASA, SpaceX; "
+            "grace_hopper: U.S. Navy), CC0 "
             "(chelsea, coffee, camera, brick, grass, gravel), CC BY 2.0 (china, "
             "flower), Middlebury stereo 2014 (motorcycle), no known copyright "
             "restrictions (immunohistochemistry, coins)",
         ),
-        super_resolution.open_photos_split,
+        super_resolution.open_photos_dataset,
     ),
     "ring8": Entry(
         DatasetInfo(
