@@ -5,9 +5,9 @@ Usage: python scripts/run_tests.py [--backends tensorflow,jax,torch] [--jobs N] 
 Exits non-zero when any backend has a failure, an error, or runs no test.
 
 Backends run side by side, one per usable CPU (`--jobs`, at most one per backend):
-each pytest process keeps to one intra-op thread, so on a 2-CPU machine two backends
-at once take about the time of the longest plus the shortest instead of all three in
-a row. With more than one job, a backend's output is printed whole when it ends, so
+each pytest process keeps to one intra-op thread, so on a 2-CPU machine the three
+backends take about as long as the slowest one, or the other two in a row, instead
+of all three in a row. With more than one job, a backend's output is printed whole when it ends, so
 that the logs of two backends never interleave; with `--jobs 1` it streams live.
 """
 
