@@ -11,6 +11,7 @@ the network learnt is its training photographs' own content.
 
 import sys
 
+import keras
 import numpy as np
 
 import kerasgan
@@ -33,8 +34,8 @@ def to_unit_range(image):
 
 
 def psnr(images, references, scale):
-    return float(np.mean(kerasgan.metrics.psnr(images, references, crop_border=scale,
-                                               y_channel=True)))
+    values = kerasgan.metrics.psnr(images, references, crop_border=scale, y_channel=True)
+    return float(np.mean(keras.ops.convert_to_numpy(values)))  # a backend tensor
 
 
 def main(entry="srresnet_photos_sr4"):

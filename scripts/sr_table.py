@@ -36,10 +36,16 @@ CROP = 96  # the picture shows a 96×96 crop of each photograph, enlarged ×2
 def scores(upscaled, high_res, scale):
     y_channel = high_res.shape[-1] == 3
     options = dict(crop_border=scale, y_channel=y_channel)
+
+    def mean(metric):
+        # The metrics return backend tensors (torch's have no NumPy `mean(axis=)`).
+        values = metric(upscaled, high_res, **options)
+        return float(np.mean(keras.ops.convert_to_numpy(values)))
+
     return {
-        "PSNR (dB)": float(np.mean(kerasgan.metrics.psnr(upscaled, high_res, **options))),
-        "SSIM": float(np.mean(kerasgan.metrics.ssim(upscaled, high_res, **options))),
-        "sharpness": float(np.mean(kerasgan.metrics.sharpness_ratio(upscaled, high_res, **options))),
+        "PSNR (dB)": mean(kerasgan.metrics.psnr),
+        "SSIM": mean(kerasgan.metrics.ssim),
+        "sharpness": mean(kerasgan.metrics.sharpness_ratio),
     }
 
 
